@@ -24,16 +24,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.osgi.framework.Bundle;
 import org.osgi.framework.Version;
-import org.tensorflow.Graph;
 import org.tensorflow.Result;
-import org.tensorflow.SavedModelBundle;
-import org.tensorflow.Session;
-import org.tensorflow.SessionFunction;
-import org.tensorflow.Signature;
-import org.tensorflow.ndarray.Shape;
 import org.tensorflow.ndarray.StdArrays;
-import org.tensorflow.op.Ops;
-import org.tensorflow.op.core.Placeholder;
 import org.tensorflow.types.TFloat32;
 
 /** Real TensorFlow: exports a tiny SavedModel, then loads it the way model bundles do. */
@@ -41,22 +33,6 @@ class LoadedModelTest {
 
     @TempDir
     Path tmp;
-
-    /** y = 2x + 1 as a SavedModel with facegate metadata. */
-    private Path exportAffineModel(Path dir) throws Exception {
-        try (Graph g = new Graph(); Session s = new Session(g)) {
-            Ops tf = Ops.create(g);
-            Placeholder<TFloat32> x = tf.placeholder(TFloat32.class,
-                    Placeholder.shape(Shape.of(-1, 2)));
-            var y = tf.math.add(tf.math.mul(x, tf.constant(2f)), tf.constant(1f));
-            Signature sig = Signature.builder().key(Signature.DEFAULT_KEY).input("input", x).output("y", y).build();
-            SavedModelBundle.exporter(dir.toString()).withTags(LoadedModel.TAG)
-                    .withFunction(SessionFunction.create(sig, s)).export();
-        }
-        Files.writeString(dir.resolve(ModelMetadata.FILE_NAME),
-                "model.id = affine\nmodel.version = 3\nmodel.inputs = input\nmodel.outputs = y\n");
-        return dir;
-    }
 
     private static float[][] run(LoadedModel model, float[][] input) {
         try (TFloat32 in = TFloat32.tensorOf(StdArrays.ndCopyOf(input));
@@ -68,7 +44,7 @@ class LoadedModelTest {
 
     @Test
     void loadsAndRunsASavedModelDirectory() throws Exception {
-        try (LoadedModel model = LoadedModel.load(exportAffineModel(tmp.resolve("affine")))) {
+        try (LoadedModel model = LoadedModel.load(TestModels.affine(tmp.resolve("affine")))) {
             assertEquals("affine", model.metadata().id());
             float[][] y = run(model, new float[][] {{0, 1}, {-1, 2.5f}});
             assertEquals(List.of(1f, 3f, -1f, 6f), List.of(y[0][0], y[0][1], y[1][0], y[1][1]));
@@ -78,7 +54,7 @@ class LoadedModelTest {
     @Test
     void extractsAModelFromABundleOncePerRevision() throws Exception {
         Path content = tmp.resolve("bundle-content");
-        exportAffineModel(content.resolve("models/affine"));
+        TestModels.affine(content.resolve("models/affine"));
         Path dataArea = Files.createDirectories(tmp.resolve("data"));
         Bundle bundle = fakeBundle(content, dataArea, 1000L);
 
@@ -106,7 +82,7 @@ class LoadedModelTest {
 
     @Test
     void corruptSavedModelGivesAClearError() throws Exception {
-        Path dir = exportAffineModel(tmp.resolve("corrupt"));
+        Path dir = TestModels.affine(tmp.resolve("corrupt"));
         Files.write(dir.resolve("saved_model.pb"), new byte[] {1, 2, 3, 4});
         FaceGateException e = assertThrows(FaceGateException.class, () -> LoadedModel.load(dir));
         assertTrue(e.getMessage().startsWith("cannot load SavedModel affine from " + dir), e.getMessage());

@@ -1,0 +1,167 @@
+package io.facegate.tensorflow;
+
+import io.facegate.api.AlignedFace;
+import io.facegate.api.ChannelOrder;
+import io.facegate.api.Embedding;
+import io.facegate.api.FaceEmbedder;
+import io.facegate.api.FaceGateException;
+import io.facegate.api.ModelInfo;
+import io.facegate.api.RgbImage;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.tensorflow.Result;
+import org.tensorflow.Signature;
+import org.tensorflow.Tensor;
+import org.tensorflow.ndarray.Shape;
+import org.tensorflow.ndarray.buffer.DataBuffers;
+import org.tensorflow.proto.DataType;
+import org.tensorflow.types.TFloat32;
+
+/**
+ * A {@link FaceEmbedder} over any loaded SavedModel that maps a batch of
+ * aligned faces {@code [n, size, size, 3]} (float, normalised as its metadata
+ * says) to embeddings {@code [n, d]}. Model bundles wrap one of these in their
+ * DS component, so they carry data and almost no code.
+ *
+ * <p>Thread-safe: TensorFlow sessions run concurrently; each call owns its tensors.
+ */
+public final class SavedModelEmbedder implements FaceEmbedder, AutoCloseable {
+    private final LoadedModel model;
+    private final ModelInfo info;
+    private final String inputName;
+    private final String outputName;
+    private final int maxBatch;
+
+    /**
+     * Takes ownership of {@code model}: it is closed with this embedder,
+     * also when validation fails.
+     *
+     * @param model    a loaded embedding model
+     * @param maxBatch most faces per session run; larger requests are split
+     * @throws FaceGateException if the model's signature does not have the shapes its metadata promises
+     */
+    public SavedModelEmbedder(LoadedModel model, int maxBatch) {
+        this.model = model;
+        try {
+            if (maxBatch < 1) {
+                throw new IllegalArgumentException("maxBatch must be >= 1, got " + maxBatch);
+            }
+            this.maxBatch = maxBatch;
+            this.info = model.metadata().toModelInfo();
+            this.inputName = model.metadata().inputs().get(0);
+            this.outputName = model.metadata().outputs().get(0);
+            validateSignature();
+        } catch (RuntimeException e) {
+            model.close();
+            throw e instanceof FaceGateException ? e
+                    : new FaceGateException("model " + model.metadata().id() + " is not usable: " + e.getMessage(), e);
+        }
+    }
+
+    private void validateSignature() {
+        Signature sig = model.savedModel().function(Signature.DEFAULT_KEY).signature();
+        Signature.TensorDescription in = sig.getInputs().get(inputName);
+        Signature.TensorDescription out = sig.getOutputs().get(outputName);
+        if (in == null || out == null) {
+            throw new FaceGateException("model " + info.id() + " has no signature input '" + inputName
+                    + "' or output '" + outputName + "' (has " + sig.inputNames() + " -> " + sig.outputNames() + ")");
+        }
+        int s = info.inputSize();
+        if (in.dataType != DataType.DT_FLOAT || !compatible(in.shape, -1, s, s, 3)) {
+            throw new FaceGateException("model " + info.id() + " input must be float [batch, " + s + ", " + s
+                    + ", 3] as its metadata says, but is " + in.dataType + " " + in.shape);
+        }
+        if (out.dataType != DataType.DT_FLOAT || !compatible(out.shape, -1, info.embeddingSize())) {
+            throw new FaceGateException("model " + info.id() + " output must be float [batch, "
+                    + info.embeddingSize() + "] as its metadata says, but is " + out.dataType + " " + out.shape);
+        }
+    }
+
+    /** Unknown dimensions (-1) on either side match anything; the rank must match. */
+    private static boolean compatible(Shape actual, long... expected) {
+        if (actual.isUnknown() || actual.numDimensions() != expected.length) {
+            return false;
+        }
+        for (int i = 0; i < expected.length; i++) {
+            long a = actual.get(i);
+            if (a != -1 && expected[i] != -1 && a != expected[i]) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    @Override
+    public ModelInfo model() {
+        return info;
+    }
+
+    @Override
+    public List<Embedding> embed(List<AlignedFace> faces) {
+        for (int i = 0; i < faces.size(); i++) {
+            if (faces.get(i).size() != info.inputSize()) {
+                throw new IllegalArgumentException("face " + i + " is aligned at " + faces.get(i).size() + "x"
+                        + faces.get(i).size() + " but " + info.id() + " needs " + info.inputSize() + "x"
+                        + info.inputSize());
+            }
+        }
+        List<Embedding> result = new ArrayList<>(faces.size());
+        for (int from = 0; from < faces.size(); from += maxBatch) {
+            result.addAll(embedBatch(faces.subList(from, Math.min(faces.size(), from + maxBatch))));
+        }
+        return result;
+    }
+
+    private List<Embedding> embedBatch(List<AlignedFace> faces) {
+        int n = faces.size();
+        int s = info.inputSize();
+        int d = info.embeddingSize();
+        float[] input = new float[n * s * s * 3];
+        for (int i = 0; i < n; i++) {
+            normalise(faces.get(i).image(), input, i * s * s * 3);
+        }
+        float[] output = new float[n * d];
+        try (TFloat32 in = TFloat32.tensorOf(Shape.of(n, s, s, 3), DataBuffers.of(input, true, false));
+             Result result = model.savedModel().call(Map.of(inputName, in))) {
+            Tensor out = result.get(outputName).orElseThrow(
+                    () -> new FaceGateException("model " + info.id() + " returned no '" + outputName + "'"));
+            if (!(out instanceof TFloat32 values) || !out.shape().equals(Shape.of(n, d))) {
+                throw new FaceGateException("model " + info.id() + " returned " + out.dataType() + " "
+                        + out.shape() + ", expected float [" + n + ", " + d + "]");
+            }
+            values.copyTo(DataBuffers.of(output, false, false));
+        } catch (FaceGateException e) {
+            throw e;
+        } catch (RuntimeException e) {
+            throw new FaceGateException("inference failed in model " + info.id() + ": " + e.getMessage(), e);
+        }
+        List<Embedding> embeddings = new ArrayList<>(n);
+        for (int i = 0; i < n; i++) {
+            float[] v = new float[d];
+            System.arraycopy(output, i * d, v, 0, d);
+            embeddings.add(new Embedding(info.id(), info.version(), v));
+        }
+        return embeddings;
+    }
+
+    private void normalise(RgbImage image, float[] into, int offset) {
+        byte[] rgb = image.toRgbBytes();
+        float mean = info.inputMean();
+        float scale = info.inputScale();
+        boolean bgr = info.channelOrder() == ChannelOrder.BGR;
+        for (int p = 0; p < rgb.length; p += 3) {
+            int r = rgb[p] & 0xff;
+            int g = rgb[p + 1] & 0xff;
+            int b = rgb[p + 2] & 0xff;
+            into[offset + p] = ((bgr ? b : r) - mean) / scale;
+            into[offset + p + 1] = (g - mean) / scale;
+            into[offset + p + 2] = ((bgr ? r : b) - mean) / scale;
+        }
+    }
+
+    @Override
+    public void close() {
+        model.close();
+    }
+}
