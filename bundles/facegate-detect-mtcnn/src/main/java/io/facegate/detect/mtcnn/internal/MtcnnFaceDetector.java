@@ -1,0 +1,85 @@
+package io.facegate.detect.mtcnn.internal;
+
+import io.facegate.api.DetectedFace;
+import io.facegate.api.FaceDetector;
+import io.facegate.api.RgbImage;
+import io.facegate.tensorflow.LoadedModel;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import org.osgi.framework.Bundle;
+import org.osgi.framework.BundleContext;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Deactivate;
+import org.osgi.service.metatype.annotations.Designate;
+
+/**
+ * The MTCNN {@link FaceDetector}: the cascade of {@link MtcnnCascade} over the three
+ * nets this bundle ships (SavedModels under {@code models/mtcnn-*}). Thread-safe.
+ */
+@Component(service = FaceDetector.class, configurationPid = MtcnnFaceDetector.PID,
+        property = FaceDetector.PROP_DETECTOR_ID + "=" + MtcnnFaceDetector.DETECTOR_ID)
+@Designate(ocd = MtcnnDetectorConfig.class)
+public final class MtcnnFaceDetector implements FaceDetector {
+    /** Configuration PID. */
+    public static final String PID = "io.facegate.detect.mtcnn";
+    /** Value of {@link FaceDetector#PROP_DETECTOR_ID}. */
+    public static final String DETECTOR_ID = "mtcnn";
+
+    private final MtcnnCascade cascade;
+    /** The nets this component loaded and must close; null when a caller lent them. */
+    private final MtcnnNets ownedNets;
+
+    /**
+     * DS constructor: validates the configuration first (no model is loaded for a bad one),
+     * then loads the three nets from this bundle.
+     *
+     * @param context this bundle's context
+     * @param config  the DS configuration
+     * @throws IllegalArgumentException on a bad configuration value, naming it
+     * @throws io.facegate.api.FaceGateException if the shipped models cannot be loaded
+     */
+    @Activate
+    public MtcnnFaceDetector(BundleContext context, MtcnnDetectorConfig config) {
+        MtcnnSettings settings = MtcnnSettings.from(config);
+        this.ownedNets = loadNets(context.getBundle());
+        this.cascade = new MtcnnCascade(ownedNets, settings);
+    }
+
+    /**
+     * For wiring outside DS and for tests.
+     *
+     * @param nets     the nets, still owned by the caller
+     * @param settings validated settings
+     */
+    MtcnnFaceDetector(MtcnnNets nets, MtcnnSettings settings) {
+        this.cascade = new MtcnnCascade(Objects.requireNonNull(nets, "nets"), settings);
+        this.ownedNets = null;
+    }
+
+    private static MtcnnNets loadNets(Bundle bundle) {
+        List<LoadedModel> loaded = new ArrayList<>();
+        try {
+            for (String net : List.of("mtcnn-pnet", "mtcnn-rnet", "mtcnn-onet")) {
+                loaded.add(LoadedModel.load(bundle, "models/" + net));
+            }
+            return new TfMtcnnNets(loaded.get(0).savedModel(), loaded.get(1).savedModel(), loaded.get(2).savedModel());
+        } catch (RuntimeException e) {
+            loaded.forEach(LoadedModel::close);
+            throw e;
+        }
+    }
+
+    @Override
+    public List<DetectedFace> detect(RgbImage image) {
+        return cascade.detect(Objects.requireNonNull(image, "image"));
+    }
+
+    @Deactivate
+    void deactivate() throws Exception {
+        if (ownedNets != null) {
+            ownedNets.close();
+        }
+    }
+}
