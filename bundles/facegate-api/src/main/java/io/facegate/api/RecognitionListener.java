@@ -1,0 +1,13 @@
+package io.facegate.api;
+
+/**
+ * Whiteboard service: the pipeline calls every registered listener with each
+ * {@link RecognitionEvent} (the MQTT publisher is one). Called from the
+ * pipeline's thread: return quickly, queue slow work.
+ */
+public interface RecognitionListener {
+    /**
+     * @param event one processed frame
+     */
+    void recognized(RecognitionEvent event);
+}
