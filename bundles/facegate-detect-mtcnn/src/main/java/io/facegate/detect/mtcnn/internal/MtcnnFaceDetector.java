@@ -4,6 +4,7 @@ import io.facegate.api.DetectedFace;
 import io.facegate.api.FaceDetector;
 import io.facegate.api.RgbImage;
 import io.facegate.tensorflow.LoadedModel;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -54,8 +55,26 @@ public final class MtcnnFaceDetector implements FaceDetector {
      * @param settings validated settings
      */
     MtcnnFaceDetector(MtcnnNets nets, MtcnnSettings settings) {
-        this.cascade = new MtcnnCascade(Objects.requireNonNull(nets, "nets"), settings);
-        this.ownedNets = null;
+        this(Objects.requireNonNull(nets, "nets"), settings, false);
+    }
+
+    /**
+     * For tools that run the detector outside OSGi (evaluation, benchmarks): loads the three
+     * nets from {@code modelsDir/mtcnn-{pnet,rnet,onet}} with the default settings.
+     * {@link #close()} the detector to free them.
+     *
+     * @param modelsDir directory holding the three model directories
+     * @return a detector owning its nets
+     * @throws io.facegate.api.FaceGateException if the models cannot be loaded
+     */
+    public static MtcnnFaceDetector load(Path modelsDir) {
+        return new MtcnnFaceDetector(TfMtcnnNets.load(modelsDir.resolve("mtcnn-pnet"),
+                modelsDir.resolve("mtcnn-rnet"), modelsDir.resolve("mtcnn-onet")), MtcnnSettings.defaults(), true);
+    }
+
+    private MtcnnFaceDetector(MtcnnNets nets, MtcnnSettings settings, boolean owned) {
+        this.cascade = new MtcnnCascade(nets, settings);
+        this.ownedNets = owned ? nets : null;
     }
 
     private static MtcnnNets loadNets(Bundle bundle) {
@@ -76,8 +95,9 @@ public final class MtcnnFaceDetector implements FaceDetector {
         return cascade.detect(Objects.requireNonNull(image, "image"));
     }
 
+    /** Frees the nets this detector loaded; nets lent by a caller stay open. */
     @Deactivate
-    void deactivate() throws Exception {
+    public void close() {
         if (ownedNets != null) {
             ownedNets.close();
         }
