@@ -15,7 +15,7 @@ import org.junit.jupiter.api.Test;
 /**
  * End to end on the real MTCNN and MobileFaceNet files that models/expo-face-models fetches:
  * output shapes for other batch and image sizes than the frozen ones, and agreement with the
- * plain-Java reference. Skipped when that module has not been built yet.
+ * plain-Java reference. Runs in models/expo-face-models, after the fetch; skipped elsewhere.
  */
 class RealModelsTest {
   private static final Path DIR = Path.of(System.getProperty("facegate.tflite.dir", "../../models/expo-face-models/target/tflite"));
