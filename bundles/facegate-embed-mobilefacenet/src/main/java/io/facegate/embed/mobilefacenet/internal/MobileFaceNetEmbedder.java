@@ -41,7 +41,7 @@ public class MobileFaceNetEmbedder implements FaceEmbedder {
     public @interface Config {
         /** @return most faces per TensorFlow run */
         @AttributeDefinition(description = "Most faces embedded in one TensorFlow run; larger requests are split (1..256)")
-        int max_batch() default 16;
+        int max__batch() default 16;
 
         /** @return ranking among embedders; the pipeline follows the highest */
         @AttributeDefinition(name = "service.ranking",
@@ -59,7 +59,7 @@ public class MobileFaceNetEmbedder implements FaceEmbedder {
      */
     @Activate
     public MobileFaceNetEmbedder(BundleContext context, Config config) {
-        this(LoadedModel.load(context.getBundle(), MODEL_PATH), config.max_batch());
+        this(LoadedModel.load(context.getBundle(), MODEL_PATH), config.max__batch());
     }
 
     /** Wraps an already loaded model; takes ownership of it. */
