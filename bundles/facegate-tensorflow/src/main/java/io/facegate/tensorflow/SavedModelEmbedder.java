@@ -32,6 +32,7 @@ public final class SavedModelEmbedder implements FaceEmbedder, AutoCloseable {
     private final String inputName;
     private final String outputName;
     private final int maxBatch;
+    private final CloseGuard guard;
 
     /**
      * Takes ownership of {@code model}: it is closed with this embedder,
@@ -43,6 +44,7 @@ public final class SavedModelEmbedder implements FaceEmbedder, AutoCloseable {
      */
     public SavedModelEmbedder(LoadedModel model, int maxBatch) {
         this.model = model;
+        this.guard = new CloseGuard("model " + model.metadata().id());
         try {
             if (maxBatch < 1) {
                 throw new IllegalArgumentException("maxBatch must be >= 1, got " + maxBatch);
@@ -108,7 +110,8 @@ public final class SavedModelEmbedder implements FaceEmbedder, AutoCloseable {
         }
         List<Embedding> result = new ArrayList<>(faces.size());
         for (int from = 0; from < faces.size(); from += maxBatch) {
-            result.addAll(embedBatch(faces.subList(from, Math.min(faces.size(), from + maxBatch))));
+            List<AlignedFace> batch = faces.subList(from, Math.min(faces.size(), from + maxBatch));
+            result.addAll(guard.run(() -> embedBatch(batch)));
         }
         return result;
     }
@@ -160,8 +163,9 @@ public final class SavedModelEmbedder implements FaceEmbedder, AutoCloseable {
         }
     }
 
+    /** Waits for running embeddings, then frees the model; later calls fail with a clear error. */
     @Override
     public void close() {
-        model.close();
+        guard.close(model::close);
     }
 }

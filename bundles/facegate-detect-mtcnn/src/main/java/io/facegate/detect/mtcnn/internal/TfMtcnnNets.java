@@ -1,13 +1,13 @@
 package io.facegate.detect.mtcnn.internal;
 
 import io.facegate.api.FaceGateException;
+import io.facegate.tensorflow.CloseGuard;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
-import java.util.concurrent.atomic.AtomicBoolean;
 import org.tensorflow.Result;
 import org.tensorflow.SavedModelBundle;
 import org.tensorflow.SessionFunction;
@@ -45,7 +45,7 @@ final class TfMtcnnNets implements MtcnnNets {
     }
 
     private final List<SavedModelBundle> owned;
-    private final AtomicBoolean closed = new AtomicBoolean();
+    private final CloseGuard guard = new CloseGuard("MTCNN");
     private final Net pnet;
     private final Net rnet;
     private final Net onet;
@@ -183,6 +183,10 @@ final class TfMtcnnNets implements MtcnnNets {
 
     @Override
     public PNetOutput pnet(float[] input, int height, int width) {
+        return guard.run(() -> pnetRun(input, height, width));
+    }
+
+    private PNetOutput pnetRun(float[] input, int height, int width) {
         try (Result r = run(pnet, input, 1, height, width, 3)) {
             TFloat32 prob = output(r, pnet, pnet.prob());
             Shape s = prob.shape();
@@ -199,19 +203,23 @@ final class TfMtcnnNets implements MtcnnNets {
 
     @Override
     public RNetOutput rnet(float[] batch, int n) {
-        try (Result r = run(rnet, batch, n, RNET_SIZE, RNET_SIZE, 3)) {
-            return new RNetOutput(faceProb(output(r, rnet, rnet.prob()), rnet, n),
-                    values(output(r, rnet, rnet.regression()), rnet, n * 4));
-        }
+        return guard.run(() -> {
+            try (Result r = run(rnet, batch, n, RNET_SIZE, RNET_SIZE, 3)) {
+                return new RNetOutput(faceProb(output(r, rnet, rnet.prob()), rnet, n),
+                        values(output(r, rnet, rnet.regression()), rnet, n * 4));
+            }
+        });
     }
 
     @Override
     public ONetOutput onet(float[] batch, int n) {
-        try (Result r = run(onet, batch, n, ONET_SIZE, ONET_SIZE, 3)) {
-            return new ONetOutput(faceProb(output(r, onet, onet.prob()), onet, n),
-                    values(output(r, onet, onet.regression()), onet, n * 4),
-                    values(output(r, onet, onet.landmarks()), onet, n * 10));
-        }
+        return guard.run(() -> {
+            try (Result r = run(onet, batch, n, ONET_SIZE, ONET_SIZE, 3)) {
+                return new ONetOutput(faceProb(output(r, onet, onet.prob()), onet, n),
+                        values(output(r, onet, onet.regression()), onet, n * 4),
+                        values(output(r, onet, onet.landmarks()), onet, n * 10));
+            }
+        });
     }
 
     private static Result run(Net net, float[] data, long... shape) {
@@ -256,9 +264,7 @@ final class TfMtcnnNets implements MtcnnNets {
 
     @Override
     public void close() {
-        // native handles must be released exactly once
-        if (closed.compareAndSet(false, true)) {
-            owned.forEach(SavedModelBundle::close);
-        }
+        // waits for running detections; native handles are released exactly once
+        guard.close(() -> owned.forEach(SavedModelBundle::close));
     }
 }
