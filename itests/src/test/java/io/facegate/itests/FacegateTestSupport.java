@@ -12,6 +12,7 @@ import static org.ops4j.pax.exam.karaf.options.KarafDistributionOption.logLevel;
 import java.io.File;
 import java.io.IOException;
 import java.net.ServerSocket;
+import java.nio.file.Files;
 import java.util.ArrayList;
 import java.util.List;
 import javax.inject.Inject;
@@ -27,6 +28,13 @@ import org.osgi.framework.BundleContext;
  * options through {@link #extraOptions()}.
  */
 public abstract class FacegateTestSupport {
+
+    /** Gateway id the test gateways publish under. */
+    protected static final String GATEWAY_ID = "itest";
+    /** System property (inside the container): the embedded broker's port. */
+    protected static final String MQTT_PORT = "facegate.itest.mqtt.port";
+    /** System property (inside the container): the folder camera's inbox. */
+    protected static final String INBOX = "facegate.itest.inbox";
 
     @Inject
     protected BundleContext bundleContext;
@@ -76,6 +84,16 @@ public abstract class FacegateTestSupport {
                 vmOption("--add-exports=java.base/sun.net.www.content.text=ALL-UNNAMED"),
                 vmOption("--add-exports=jdk.xml.dom/org.w3c.dom.html=ALL-UNNAMED"),
                 vmOption("--add-exports=jdk.naming.rmi/com.sun.jndi.url.rmi=ALL-UNNAMED")));
+        // each gateway under test gets its own broker port and camera inbox, told to the probe
+        int mqttPort = freePort();
+        String inbox = tempDir("facegate-inbox-");
+        options.add(editConfigurationFilePut("etc/io.facegate.mqtt.broker.cfg", "port", String.valueOf(mqttPort)));
+        options.add(editConfigurationFilePut("etc/io.facegate.mqtt.cfg", "broker_url", "tcp://127.0.0.1:" + mqttPort));
+        options.add(editConfigurationFilePut("etc/io.facegate.mqtt.cfg", "gateway_id", GATEWAY_ID));
+        options.add(editConfigurationFilePut("etc/io.facegate.camera.folder-inbox.cfg", "directory", inbox));
+        options.add(editConfigurationFilePut("etc/io.facegate.camera.folder-inbox.cfg", "settle_ms", "100"));
+        options.add(systemProperty(MQTT_PORT).value(String.valueOf(mqttPort)));
+        options.add(systemProperty(INBOX).value(inbox));
         if (Boolean.getBoolean("facegate.itest.keep")) {
             // -Dfacegate.itest.keep=true leaves target/exam/<uuid> behind, logs included, for debugging
             options.add(keepRuntimeFolder());
@@ -87,6 +105,14 @@ public abstract class FacegateTestSupport {
     /** @return options a test class adds to the gateway it boots */
     protected List<Option> extraOptions() {
         return List.of();
+    }
+
+    private static String tempDir(String prefix) {
+        try {
+            return Files.createTempDirectory(prefix).toAbsolutePath().toString();
+        } catch (IOException e) {
+            throw new IllegalStateException("no temp directory for the test gateway", e);
+        }
     }
 
     private static int freePort() {
