@@ -6,22 +6,27 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 
-/** A small real run: the first of LFW-a's ten folds through detect, align and MobileFaceNet. */
+/**
+ * The LFW-a protocol through detect, align and MobileFaceNet-112: all ten folds (about 4 minutes
+ * on 2 cores), so a change that costs detection recall or accuracy turns CI red. The floors sit
+ * just under the measured 99.62% detection and 98.43% accuracy (docs/results.md).
+ */
 class VerifyDataTest {
 
     @Test
-    void firstLfwFoldIsAtLeastNinetyFivePercentAccurate() throws Exception {
+    void lfwTenFoldAccuracyAndDetectionRate() throws Exception {
         Path lfw = TestData.data("lfw-a");
         VerifyCommand.Config c = new VerifyCommand.Config(lfw.resolve("pairs.txt"), lfw.resolve("images"),
-                TestData.models(), EvalCli.DEFAULT_MODEL, false, 10, 1, EvalCli.DEFAULT_SEED, 8, 2, 1e-3);
+                TestData.models(), EvalCli.DEFAULT_MODEL, false, 10, 10, EvalCli.DEFAULT_SEED, 8, 2, 1e-3);
         VerifyCommand.Report r = VerifyCommand.run(c, new Progress(null, "verify"));
         System.out.print(r.table());
 
-        assertEquals(600, r.pairs().pairs().size());
-        assertEquals(1, r.cv().folds().size());
-        assertEquals(0.5, r.cv().folds().get(0).threshold(), 1e-6, "one fold uses the model's threshold");
-        assertTrue(r.cv().meanAccuracy() >= 0.95, "LFW-a fold 1 accuracy " + r.cv().meanAccuracy());
-        assertTrue(r.auc() >= 0.97, "ROC AUC " + r.auc());
+        assertEquals(6000, r.pairs().pairs().size());
+        assertEquals(10, r.cv().folds().size());
+        double detected = (double) r.encoded().embedded() / r.encoded().byFile().size();
+        assertTrue(detected >= 0.99, "LFW-a images with a detected face " + detected);
+        assertTrue(r.cv().meanAccuracy() >= 0.982, "LFW-a 10-fold accuracy " + r.cv().meanAccuracy());
+        assertTrue(r.auc() >= 0.985, "ROC AUC " + r.auc());
         // every image is accounted for: embedded or counted in a category
         int failed = r.encoded().failures().values().stream().mapToInt(Integer::intValue).sum();
         assertEquals(r.encoded().byFile().size(), r.encoded().embedded() + failed);

@@ -57,10 +57,10 @@ class MtcnnSettingsTest {
     }
 
     @Test
-    void defaultsAreMtcnnsWithAStricterONet() {
+    void defaultsFavourRecallAtPNetAndPrecisionAtONet() {
         MtcnnSettings d = MtcnnSettings.defaults();
-        assertEquals(new MtcnnSettings(20, 0.709f, 0.6f, 0.7f, 0.9f, 1280), d);
-        assertEquals(d, MtcnnSettings.from(config(20, 0.709f, 0.6f, 0.7f, 0.9f, 1280)));
+        assertEquals(new MtcnnSettings(20, 0.709f, 0.3f, 0.6f, 0.9f, 1280), d);
+        assertEquals(d, MtcnnSettings.from(config(20, 0.709f, 0.3f, 0.6f, 0.9f, 1280)));
     }
 
     @Test
