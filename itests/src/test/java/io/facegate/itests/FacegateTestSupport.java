@@ -16,10 +16,12 @@ import java.nio.file.Files;
 import java.util.ArrayList;
 import java.util.List;
 import javax.inject.Inject;
+import org.apache.karaf.features.BootFinished;
 import org.apache.karaf.features.FeaturesService;
 import org.ops4j.pax.exam.Configuration;
 import org.ops4j.pax.exam.Option;
 import org.ops4j.pax.exam.karaf.options.LogLevelOption.LogLevel;
+import org.ops4j.pax.exam.util.Filter;
 import org.osgi.framework.BundleContext;
 
 /**
@@ -41,6 +43,11 @@ public abstract class FacegateTestSupport {
 
     @Inject
     protected FeaturesService featuresService;
+
+    /** Registered by Karaf once the boot features are installed: tests start on a booted gateway. */
+    @Inject
+    @Filter(timeout = 180_000)
+    protected BootFinished bootFinished;
 
     @Configuration
     public Option[] config() {
