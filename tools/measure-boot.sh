@@ -27,8 +27,10 @@ boot() {
 }
 echo "archive_mb=$(du -m "$archive" | cut -f1) unpacked_mb=$(du -sm home/ | cut -f1)"
 cold=$(boot)
-rss=$(ps -o rss= -p "$(cat home/karaf.pid)")
-home/bin/facegate stop > /dev/null 2>&1; while home/bin/facegate status > /dev/null 2>&1; do sleep 0.5; done
+pid=$(cat home/karaf.pid)
+rss=$(ps -o rss= -p "$pid")
+# a warm boot starts only once the first JVM is gone
+home/bin/facegate stop > /dev/null 2>&1; while kill -0 "$pid" 2> /dev/null; do sleep 0.5; done
 warm=$(boot)
 rss_warm=$(ps -o rss= -p "$(cat home/karaf.pid)")
 echo "cold_boot_s=$cold warm_boot_s=$warm rss_after_cold_boot_mb=$((rss / 1024)) rss_after_warm_boot_mb=$((rss_warm / 1024))"
