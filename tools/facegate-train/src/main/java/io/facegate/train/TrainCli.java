@@ -1,0 +1,146 @@
+package io.facegate.train;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * {@code facegate-train}: prepare the distillation cache, train a variant, export it as a facegate
+ * model, print parameter counts. Exit 0 on success, 1 on a failed run, 2 on bad usage.
+ */
+public final class TrainCli {
+    static final String USAGE = """
+            usage: java -jar facegate-train.jar COMMAND [options]
+              prepare --data DIR --cache DIR [--models DIR] [--seed N] [--limit N]
+                  detect, align (112x112) and teacher-embed utkface-crops, orl and the training half
+                  of celeba-dev (seeded split by identity; the held-out half is listed in the cache)
+              train --cache DIR --run DIR [--variant eca96|r96-hswish|r96-prelu] [--steps N]
+                  [--batch N] [--lr X] [--warmup N] [--seed N] [--checkpoint-every N] [--validate-every N] [--stop-after N]
+                  trains, or resumes the run in --run; --stop-after ends this session's share at
+                  step N (the schedule still spans --steps); progress on stdout, log.tsv in --run
+              export --run DIR --out DIR [--variant V] [--seed N] [--model-id ID] [--model-version V]
+                  [--threshold X]
+                  writes the run's student as a SavedModel + facegate-model.properties
+              params [--variant V]
+                  hand-counted parameters of the variants (and the original MobileFaceNet-112)
+            """;
+
+    private TrainCli() {
+    }
+
+    public static void main(String[] args) {
+        System.exit(run(args, System.out, System.err));
+    }
+
+    static int run(String[] args, PrintStream out, PrintStream err) {
+        if (args.length == 0 || args[0].equals("--help") || args[0].equals("-h")) {
+            out.print(USAGE);
+            return args.length == 0 ? 2 : 0;
+        }
+        Map<String, String> o;
+        try {
+            o = options(args);
+        } catch (IllegalArgumentException e) {
+            err.println("facegate-train: " + e.getMessage());
+            err.print(USAGE);
+            return 2;
+        }
+        try {
+            switch (args[0]) {
+                case "prepare" -> {
+                    Path cache = path(o, "cache", null);
+                    List<Prepare.Photo> photos = Prepare.photos(path(o, "data", null), cache, seed(o), integer(o, "limit", 0));
+                    Prepare.run(photos, path(o, "models", defaultModels()), cache, out);
+                }
+                case "train" -> {
+                    NetworkConfig config = NetworkConfig.variant(o.getOrDefault("variant", "eca96"));
+                    Trainer.Settings settings = new Trainer.Settings(config, integer(o, "steps", 3000),
+                            integer(o, "batch", 64), Float.parseFloat(o.getOrDefault("lr", "0.002")),
+                            integer(o, "warmup", 200), seed(o), integer(o, "checkpoint-every", 200),
+                            integer(o, "validate-every", 500));
+                    FaceCache cache = FaceCache.read(path(o, "cache", null));
+                    new Trainer(cache, path(o, "run", null), settings, out).train(integer(o, "stop-after", settings.steps()));
+                }
+                case "export" -> {
+                    NetworkConfig config = NetworkConfig.variant(o.getOrDefault("variant", "eca96"));
+                    Path run = path(o, "run", null);
+                    Map<String, float[]> values = Trainer.restore(run, config, integer(o, "teacher-dims", 192), seed(o));
+                    Map<String, String> meta = new LinkedHashMap<>();
+                    meta.put("model.id", o.getOrDefault("model-id", "eca-mobilefacenet-96"));
+                    meta.put("model.version", o.getOrDefault("model-version", "1"));
+                    meta.put("model.recommended.threshold", o.getOrDefault("threshold", "0.4"));
+                    meta.put("model.source", "facegate-train " + config.name() + ", run " + run.getFileName());
+                    long parameters = Exporter.export(config, values, path(o, "out", null), meta);
+                    out.printf("exported %s (%d parameters after folding batch norm) to %s%n", config.name(),
+                            parameters, o.get("out"));
+                }
+                case "params" -> {
+                    long original = NetworkConfig.mobileFaceNet112(128).parameterCount();
+                    out.printf("%-12s %10s %8s%n", "variant", "params", "of MFN");
+                    for (String v : o.containsKey("variant") ? List.of(o.get("variant"))
+                            : List.of("mfn-112", "r96-prelu", "r96-hswish", "eca96")) {
+                        long p = NetworkConfig.variant(v).parameterCount();
+                        out.printf("%-12s %10d %7.1f%%%n", v, p, 100.0 * p / original);
+                    }
+                }
+                default -> {
+                    err.println("facegate-train: unknown command '" + args[0] + "'");
+                    err.print(USAGE);
+                    return 2;
+                }
+            }
+            return 0;
+        } catch (IllegalArgumentException e) {
+            err.println("facegate-train: " + e.getMessage());
+            return 2;
+        } catch (IOException | RuntimeException e) {
+            err.println("facegate-train: " + args[0] + " failed: " + e.getMessage());
+            return 1;
+        }
+    }
+
+    private static Map<String, String> options(String[] args) {
+        Map<String, String> o = new HashMap<>();
+        for (int i = 1; i < args.length; i++) {
+            if (!args[i].startsWith("--") || i + 1 >= args.length) {
+                throw new IllegalArgumentException("expected --option VALUE at '" + args[i] + "'");
+            }
+            o.put(args[i].substring(2), args[++i]);
+        }
+        return o;
+    }
+
+    private static Path path(Map<String, String> o, String key, Path fallback) {
+        String v = o.get(key);
+        if (v == null && fallback == null) {
+            throw new IllegalArgumentException("--" + key + " is required");
+        }
+        return v == null ? fallback : Path.of(v);
+    }
+
+    private static int integer(Map<String, String> o, String key, int fallback) {
+        try {
+            return o.containsKey(key) ? Integer.parseInt(o.get(key)) : fallback;
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("--" + key + " needs a whole number, got '" + o.get(key) + "'");
+        }
+    }
+
+    private static long seed(Map<String, String> o) {
+        return integer(o, "seed", 20221);
+    }
+
+    /** target/models beside the jar (where the build unpacks the detector and teacher). */
+    private static Path defaultModels() {
+        try {
+            Path jar = Path.of(TrainCli.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+            return jar.getParent().resolve("models");
+        } catch (java.net.URISyntaxException | RuntimeException e) {
+            return Path.of("target/models");
+        }
+    }
+}

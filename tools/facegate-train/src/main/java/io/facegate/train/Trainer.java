@@ -1,0 +1,369 @@
+package io.facegate.train;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.io.Reader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Random;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import org.tensorflow.Graph;
+import org.tensorflow.Result;
+import org.tensorflow.Session;
+import org.tensorflow.ndarray.Shape;
+import org.tensorflow.ndarray.buffer.DataBuffers;
+import org.tensorflow.op.Op;
+import org.tensorflow.types.TFloat32;
+
+/**
+ * The training loop: seeded batches (epoch permutation from the seed, augmentation from seed and
+ * step, so a resumed run sees the batches an uninterrupted one would), Adam with linear warm-up
+ * and cosine decay to 1% of the rate, checkpoints and validation on the frozen (shipped) graph.
+ * A run folder holds {@code run.properties} (settings and the last completed step), the
+ * checkpoint and {@code log.tsv}; starting again on the same folder resumes.
+ */
+final class Trainer {
+    /** Training settings; all but {@code steps} must match when a run resumes. */
+    record Settings(NetworkConfig config, int steps, int batch, float learningRate, int warmup, long seed,
+            int checkpointEvery, int validateEvery) {
+        Settings {
+            if (steps < 1 || batch < 2 || learningRate <= 0 || warmup < 0 || checkpointEvery < 1 || validateEvery < 1) {
+                throw new IllegalArgumentException("steps >= 1, batch >= 2, rate > 0, warm-up >= 0 and intervals >= 1 needed");
+            }
+        }
+    }
+
+    /** Validation of the frozen student: similarity agreement with the teacher and rank-1 of labelled faces. */
+    record Validation(double similarityMse, double rank1, double teacherRank1, int faces) {
+    }
+
+    private final FaceCache cache;
+    private final Path run;
+    private final Settings settings;
+    private final PrintStream log;
+
+    Trainer(FaceCache cache, Path run, Settings settings, PrintStream log) {
+        this.cache = cache;
+        this.run = run;
+        this.settings = settings;
+        this.log = log;
+    }
+
+    /** Trains to {@code settings.steps()}, resuming from the run folder's checkpoint if there is one. */
+    Validation train() throws IOException {
+        return train(settings.steps());
+    }
+
+    /**
+     * Trains up to step {@code stopAt} of the schedule (a session's share of a longer run), then
+     * checkpoints; the next call on the same run folder continues from there.
+     */
+    Validation train(int stopAt) throws IOException {
+        int end = Math.min(stopAt, settings.steps());
+        List<FaceCache.Face> train = cache.split(false);
+        if (train.size() < settings.batch()) {
+            throw new IOException("only " + train.size() + " training faces for a batch of " + settings.batch());
+        }
+        Files.createDirectories(run.resolve("checkpoint"));
+        int done = resumeStep();
+        NetworkConfig config = settings.config();
+        int s = config.inputSize();
+        int perEpoch = train.size() / settings.batch();
+        Validation last = null;
+        ExecutorService loader = Executors.newSingleThreadExecutor(r -> {
+            Thread t = new Thread(r, "facegate-train-batches");
+            t.setDaemon(true);
+            return t;
+        });
+        try (Graph graph = new Graph()) {
+            TrainingGraph g = new TrainingGraph(graph, config, cache.dims(), settings.seed());
+            try (Session session = new Session(graph)) {
+                if (done > 0) {
+                    session.restore(checkpointPrefix());
+                    log.printf("resumed %s at step %d of %d%n", run, done, settings.steps());
+                } else {
+                    session.initialize();
+                    log.printf("training %s: %d trainable student parameters, %d faces (%d steps per epoch), %d steps%n",
+                            config.name(), config.parameterCount(), train.size(), perEpoch, settings.steps());
+                }
+                Future<Batch> next = loader.submit(() -> batch(train, done, perEpoch));
+                double embSum = 0;
+                double simSum = 0;
+                int window = 0;
+                long windowStart = System.nanoTime();
+                for (int step = done; step < end; step++) {
+                    Batch batch = get(next);
+                    int following = step + 1;
+                    if (following < end) {
+                        next = loader.submit(() -> batch(train, following, perEpoch));
+                    }
+                    float[] losses = step(session, g, batch, step, s);
+                    embSum += losses[0];
+                    simSum += losses[1];
+                    window++;
+                    int completed = step + 1;
+                    if (completed % 20 == 0 || completed == end) {
+                        double seconds = (System.nanoTime() - windowStart) / 1e9;
+                        log.printf("step %d/%d epoch %.2f  loss %.4f (embedding %.4f, similarity %.5f)  lr %.2e  %.1f faces/s%n",
+                                completed, settings.steps(), (double) completed / perEpoch,
+                                (embSum + TrainingGraph.SIMILARITY_WEIGHT * simSum) / window, embSum / window,
+                                simSum / window, rate(step), window * settings.batch() / seconds);
+                        appendLog(completed, embSum / window, simSum / window, null);
+                        embSum = 0;
+                        simSum = 0;
+                        window = 0;
+                        windowStart = System.nanoTime();
+                    }
+                    if (completed % settings.checkpointEvery() == 0 || completed == end) {
+                        checkpoint(session, completed);
+                    }
+                    if (completed % settings.validateEvery() == 0 || completed == end) {
+                        last = validate(Exporter.values(session, g.studentVariables()));
+                        log.printf("validation at step %d: similarity MSE %.5f, rank-1 %.2f%% (teacher %.2f%%) on %d faces%n",
+                                completed, last.similarityMse(), 100 * last.rank1(), 100 * last.teacherRank1(), last.faces());
+                        appendLog(completed, Double.NaN, Double.NaN, last);
+                    }
+                }
+                if (done >= end) {
+                    last = validate(Exporter.values(session, g.studentVariables()));
+                }
+            }
+        } finally {
+            loader.shutdownNow();
+        }
+        return last;
+    }
+
+    /** The trained student's variables from the run's last checkpoint. */
+    static Map<String, float[]> restore(Path run, NetworkConfig config, int teacherDims, long seed) throws IOException {
+        if (!Files.isRegularFile(run.resolve("run.properties"))) {
+            throw new IOException("no training run in " + run);
+        }
+        try (Graph graph = new Graph()) {
+            TrainingGraph g = new TrainingGraph(graph, config, teacherDims, seed);
+            try (Session session = new Session(graph)) {
+                session.restore(run.resolve("checkpoint").resolve("ckpt").toString());
+                return Exporter.values(session, g.studentVariables());
+            }
+        }
+    }
+
+    private float[] step(Session session, TrainingGraph g, Batch batch, int step, int s) {
+        int n = batch.targets().length / cache.dims();
+        try (TFloat32 input = TFloat32.tensorOf(Shape.of(n, s, s, 3), DataBuffers.of(batch.input(), true, false));
+             TFloat32 targets = TFloat32.tensorOf(Shape.of(n, cache.dims()), DataBuffers.of(batch.targets(), true, false));
+             TFloat32 lr = TFloat32.scalarOf(rate(step));
+             TFloat32 b1 = TFloat32.scalarOf((float) Math.pow(ScheduledAdam.BETA1, step + 1));
+             TFloat32 b2 = TFloat32.scalarOf((float) Math.pow(ScheduledAdam.BETA2, step + 1))) {
+            Session.Runner runner = session.runner().feed(g.input, input).feed(g.targets, targets)
+                    .feed(g.optimizer.learningRate, lr).feed(g.optimizer.beta1Power, b1)
+                    .feed(g.optimizer.beta2Power, b2).addTarget(g.train);
+            for (Op update : g.statisticUpdates) {
+                runner.addTarget(update);
+            }
+            try (Result r = runner.fetch(g.embeddingLoss).fetch(g.similarityLoss).run()) {
+                float emb = ((TFloat32) r.get(0)).getFloat();
+                float sim = ((TFloat32) r.get(1)).getFloat();
+                if (!Float.isFinite(emb) || !Float.isFinite(sim)) {
+                    throw new IllegalStateException("loss is not finite at step " + step + " (lower the learning rate)");
+                }
+                return new float[] {emb, sim};
+            }
+        }
+    }
+
+    /** Linear warm-up, then cosine decay from the rate to 1% of it at the last step. */
+    float rate(int step) {
+        float base = settings.learningRate();
+        if (step < settings.warmup()) {
+            return base * (step + 1) / settings.warmup();
+        }
+        double progress = (double) (step - settings.warmup()) / Math.max(1, settings.steps() - settings.warmup());
+        return (float) (base * (0.01 + 0.99 * 0.5 * (1 + Math.cos(Math.PI * Math.min(1, progress)))));
+    }
+
+    record Batch(float[] input, float[] targets) {
+    }
+
+    /** The batch of a step: a function of seed and step only. */
+    Batch batch(List<FaceCache.Face> train, int step, int perEpoch) {
+        int epoch = step / perEpoch;
+        List<Integer> order = new ArrayList<>(train.size());
+        for (int i = 0; i < train.size(); i++) {
+            order.add(i);
+        }
+        Collections.shuffle(order, new Random(settings.seed() * 31 + epoch));
+        int s = settings.config().inputSize();
+        int d = cache.dims();
+        int b = settings.batch();
+        float[] input = new float[b * s * s * 3];
+        float[] targets = new float[b * d];
+        Random random = new Random(settings.seed() * 1_000_003L + step);
+        int first = (step % perEpoch) * b;
+        for (int i = 0; i < b; i++) {
+            FaceCache.Face face = train.get(order.get(first + i));
+            Augment.Draw draw = Augment.Draw.random(random);
+            Augment.render(face.rgb(), cache.size(), s, draw, input, i * s * s * 3);
+            System.arraycopy(draw.flipped() ? face.flippedTarget() : face.target(), 0, targets, i * d, d);
+        }
+        return new Batch(input, targets);
+    }
+
+    Validation validate(Map<String, float[]> values) {
+        List<FaceCache.Face> faces = cache.split(true);
+        NetworkConfig config = settings.config();
+        int s = config.inputSize();
+        int e = config.embeddingSize();
+        float[] student = new float[faces.size() * e];
+        try (Graph graph = new Graph(); Session session = new Session(graph)) {
+            Exporter.Frozen frozen = Exporter.freeze(graph, config, values);
+            for (int from = 0; from < faces.size(); from += 64) {
+                int n = Math.min(64, faces.size() - from);
+                float[] input = new float[n * s * s * 3];
+                for (int i = 0; i < n; i++) {
+                    Augment.render(faces.get(from + i).rgb(), cache.size(), s, Augment.Draw.NONE, input, i * s * s * 3);
+                }
+                System.arraycopy(Exporter.run(session, frozen, input, s), 0, student, from * e, n * e);
+            }
+        }
+        float[] teacher = new float[faces.size() * cache.dims()];
+        int[] groups = new int[faces.size()];
+        for (int i = 0; i < faces.size(); i++) {
+            System.arraycopy(faces.get(i).target(), 0, teacher, i * cache.dims(), cache.dims());
+            groups[i] = faces.get(i).group();
+        }
+        double mse = 0;
+        long pairs = 0;
+        for (int i = 0; i < faces.size(); i++) {
+            for (int j = i + 1; j < faces.size(); j++) {
+                double diff = dot(student, i, j, e) - dot(teacher, i, j, cache.dims());
+                mse += diff * diff;
+                pairs++;
+            }
+        }
+        return new Validation(pairs == 0 ? Double.NaN : mse / pairs, rank1(student, e, groups),
+                rank1(teacher, cache.dims(), groups), faces.size());
+    }
+
+    /** Leave-one-out nearest neighbour among labelled faces whose identity has another face. */
+    static double rank1(float[] vectors, int d, int[] groups) {
+        int probes = 0;
+        int hits = 0;
+        for (int i = 0; i < groups.length; i++) {
+            if (groups[i] < 0) {
+                continue;
+            }
+            int best = -1;
+            double bestSim = Double.NEGATIVE_INFINITY;
+            boolean hasMate = false;
+            for (int j = 0; j < groups.length; j++) {
+                if (j == i || groups[j] < 0) {
+                    continue;
+                }
+                hasMate |= groups[j] == groups[i];
+                double sim = dot(vectors, i, j, d);
+                if (sim > bestSim) {
+                    bestSim = sim;
+                    best = j;
+                }
+            }
+            if (hasMate) {
+                probes++;
+                hits += groups[best] == groups[i] ? 1 : 0;
+            }
+        }
+        return probes == 0 ? Double.NaN : (double) hits / probes;
+    }
+
+    private static double dot(float[] v, int i, int j, int d) {
+        double sum = 0;
+        for (int k = 0; k < d; k++) {
+            sum += v[i * d + k] * v[j * d + k];
+        }
+        return sum;
+    }
+
+    private static <T> T get(Future<T> future) throws IOException {
+        try {
+            return future.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted", e);
+        } catch (java.util.concurrent.ExecutionException e) {
+            throw new IOException("could not build a batch: " + e.getCause(), e.getCause());
+        }
+    }
+
+    private String checkpointPrefix() {
+        return run.resolve("checkpoint").resolve("ckpt").toString();
+    }
+
+    /** Saves the variables, then records the step: a run cut between the two resumes from the older step. */
+    private void checkpoint(Session session, int completed) throws IOException {
+        session.save(checkpointPrefix());
+        Properties p = settingsProperties();
+        p.setProperty("completed.steps", Integer.toString(completed));
+        Path tmp = run.resolve("run.properties.tmp");
+        try (OutputStream out = Files.newOutputStream(tmp)) {
+            p.store(out, "facegate-train run");
+        }
+        Files.move(tmp, run.resolve("run.properties"), StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+    }
+
+    private Properties settingsProperties() {
+        Properties p = new Properties();
+        p.setProperty("variant", settings.config().name());
+        p.setProperty("steps", Integer.toString(settings.steps()));
+        p.setProperty("batch", Integer.toString(settings.batch()));
+        p.setProperty("learning.rate", Float.toString(settings.learningRate()));
+        p.setProperty("warmup", Integer.toString(settings.warmup()));
+        p.setProperty("seed", Long.toString(settings.seed()));
+        p.setProperty("faces", Integer.toString(cache.faces().size()));
+        return p;
+    }
+
+    /** 0 for a new run; the completed steps of a matching earlier run; an error for a different one. */
+    private int resumeStep() throws IOException {
+        Path file = run.resolve("run.properties");
+        if (!Files.isRegularFile(file)) {
+            return 0;
+        }
+        Properties old = new Properties();
+        try (Reader in = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+            old.load(in);
+        }
+        Properties now = settingsProperties();
+        for (String key : List.of("variant", "batch", "learning.rate", "warmup", "seed", "faces")) {
+            if (!now.getProperty(key).equals(old.getProperty(key))) {
+                throw new IOException(run + " holds a run with " + key + "=" + old.getProperty(key) + ", not "
+                        + now.getProperty(key) + "; use another --run folder");
+            }
+        }
+        return Integer.parseInt(old.getProperty("completed.steps", "0"));
+    }
+
+    private void appendLog(int step, double emb, double sim, Validation v) throws IOException {
+        Path file = run.resolve("log.tsv");
+        if (!Files.exists(file)) {
+            Files.writeString(file, "step\tembedding_loss\tsimilarity_loss\tval_similarity_mse\tval_rank1\tteacher_rank1\n");
+        }
+        String line = step + "\t" + fmt(emb) + "\t" + fmt(sim) + "\t" + (v == null ? "" : fmt(v.similarityMse())) + "\t"
+                + (v == null ? "" : fmt(v.rank1())) + "\t" + (v == null ? "" : fmt(v.teacherRank1())) + "\n";
+        Files.writeString(file, line, StandardOpenOption.APPEND);
+    }
+
+    private static String fmt(double v) {
+        return Double.isNaN(v) ? "" : String.format(java.util.Locale.ROOT, "%.6f", v);
+    }
+}

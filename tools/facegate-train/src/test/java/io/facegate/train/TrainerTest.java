@@ -1,0 +1,149 @@
+package io.facegate.train;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.facegate.api.AlignedFace;
+import io.facegate.api.BoundingBox;
+import io.facegate.api.DetectedFace;
+import io.facegate.api.Embedding;
+import io.facegate.api.FaceLandmarks;
+import io.facegate.api.Point;
+import io.facegate.api.RgbImage;
+import io.facegate.tensorflow.LoadedModel;
+import io.facegate.tensorflow.SavedModelEmbedder;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The training loop on a tiny network and synthetic faces: learns, checkpoints, resumes, exports. */
+class TrainerTest {
+    private static final NetworkConfig TINY = NetworkConfig.of("tiny", 32, 1, 1, NetworkConfig.Activation.HSWISH, true, 16);
+    private static final int DIMS = 8;
+
+    @TempDir
+    Path dir;
+
+    /** 48 faces of 8 "people": each person a colour pattern, the target a fixed unit vector per person. */
+    static FaceCache syntheticCache() {
+        Random random = new Random(11);
+        float[][] people = new float[8][DIMS];
+        for (float[] p : people) {
+            double n = 0;
+            for (int k = 0; k < DIMS; k++) {
+                p[k] = (float) random.nextGaussian();
+                n += p[k] * p[k];
+            }
+            for (int k = 0; k < DIMS; k++) {
+                p[k] /= (float) Math.sqrt(n);
+            }
+        }
+        List<FaceCache.Face> faces = new ArrayList<>();
+        for (int i = 0; i < 48; i++) {
+            int person = i % 8;
+            byte[] rgb = new byte[40 * 40 * 3];
+            for (int p = 0; p < 40 * 40; p++) {
+                int x = p % 40;
+                int y = p / 40;
+                rgb[p * 3 + person % 3] = (byte) (((x / (2 + person)) + (y / (3 + person / 2))) % 2 == 0 ? 220 : 30);
+                rgb[p * 3 + (person + 1) % 3] = (byte) random.nextInt(40);
+            }
+            faces.add(new FaceCache.Face(rgb, people[person], people[person], i < 40 ? -1 : person, i >= 40));
+        }
+        return new FaceCache(40, DIMS, faces);
+    }
+
+    private Trainer trainer(FaceCache cache, Path run, int steps, ByteArrayOutputStream log) {
+        return new Trainer(cache, run, new Trainer.Settings(TINY, steps, 8, 0.01f, 2, 7, 10, 100),
+                new PrintStream(log, true, StandardCharsets.UTF_8));
+    }
+
+    @Test
+    void lossFallsAndAResumedRunEndsWhereAnUninterruptedOneDoes() throws IOException {
+        FaceCache cache = syntheticCache();
+        ByteArrayOutputStream log = new ByteArrayOutputStream();
+        trainer(cache, dir.resolve("straight"), 40, log).train();
+        List<String> lines = Files.readAllLines(dir.resolve("straight/log.tsv"));
+        double first = Double.parseDouble(lines.get(1).split("\t")[1]);
+        double last = Double.parseDouble(lines.get(2).split("\t")[1]);
+        assertTrue(last < first * 0.8, "embedding loss fell from " + first + " to " + last + "\n" + log);
+
+        // cut off after step 20 (a checkpoint), as a killed or time-boxed run would be
+        trainer(cache, dir.resolve("resumed"), 40, new ByteArrayOutputStream()).train(20);
+        ByteArrayOutputStream resumedLog = new ByteArrayOutputStream();
+        trainer(cache, dir.resolve("resumed"), 40, resumedLog).train();
+        assertTrue(resumedLog.toString(StandardCharsets.UTF_8).contains("resumed"), resumedLog.toString());
+
+        Map<String, float[]> straight = Trainer.restore(dir.resolve("straight"), TINY, DIMS, 7);
+        Map<String, float[]> resumed = Trainer.restore(dir.resolve("resumed"), TINY, DIMS, 7);
+        assertEquals(straight.keySet(), resumed.keySet());
+        for (String name : straight.keySet()) {
+            // same batches and steps; only thread-order rounding may differ
+            assertArrayEquals(straight.get(name), resumed.get(name), 2e-3f, name);
+        }
+    }
+
+    @Test
+    void aRunFolderRefusesDifferentSettings() throws IOException {
+        FaceCache cache = syntheticCache();
+        trainer(cache, dir.resolve("run"), 5, new ByteArrayOutputStream()).train();
+        Trainer other = new Trainer(cache, dir.resolve("run"), new Trainer.Settings(TINY, 10, 8, 0.02f, 2, 7, 5, 100),
+                new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8));
+        IOException e = assertThrows(IOException.class, other::train);
+        assertTrue(e.getMessage().contains("learning.rate"), e.getMessage());
+    }
+
+    @Test
+    void exportedModelLoadsAsAFacegateEmbedder() throws IOException {
+        FaceCache cache = syntheticCache();
+        trainer(cache, dir.resolve("run"), 5, new ByteArrayOutputStream()).train();
+        Map<String, float[]> values = Trainer.restore(dir.resolve("run"), TINY, DIMS, 7);
+        Path model = dir.resolve("model");
+        long params = Exporter.export(TINY, values, model, Map.of("model.id", "tiny-32", "model.version", "3",
+                "model.recommended.threshold", "0.4"));
+        assertTrue(params > 0 && params < TINY.parameterCount(), "folding removes the batch-norm offsets: " + params);
+        IOException again = assertThrows(IOException.class, () -> Exporter.export(TINY, values, model, Map.of()));
+        assertTrue(again.getMessage().contains("already holds"), again.getMessage());
+
+        try (SavedModelEmbedder embedder = new SavedModelEmbedder(LoadedModel.load(model), 4)) {
+            assertEquals("tiny-32:3", embedder.model().key());
+            assertEquals(16, embedder.model().embeddingSize());
+            RgbImage face = new RgbImage(32, 32, cache.faces().get(0).rgb().length >= 32 * 32 * 3
+                    ? java.util.Arrays.copyOf(cache.faces().get(0).rgb(), 32 * 32 * 3) : new byte[32 * 32 * 3]);
+            DetectedFace source = new DetectedFace(new BoundingBox(0, 0, 32, 32), 1f, new FaceLandmarks(
+                    new Point(10, 12), new Point(22, 12), new Point(16, 18), new Point(11, 25), new Point(21, 25)));
+            List<Embedding> e = embedder.embed(List.of(new AlignedFace(face, source)));
+            assertEquals(16, e.get(0).values().length);
+        }
+    }
+
+    @Test
+    void scheduleWarmsUpThenDecaysToOnePercent() {
+        Trainer t = new Trainer(syntheticCache(), dir, new Trainer.Settings(TINY, 1000, 8, 0.01f, 100, 7, 5, 100),
+                new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8));
+        assertEquals(0.0001f, t.rate(0), 1e-7f);
+        assertEquals(0.01f, t.rate(99), 1e-7f);
+        assertTrue(t.rate(500) < t.rate(200));
+        assertEquals(0.0001f, t.rate(999), 2e-6f);
+    }
+
+    @Test
+    void rankOneCountsOnlyProbesWithAMate() {
+        float[] v = {1, 0, 0.9f, 0.1f, 0, 1, 0.1f, 0.9f, -1, -1};
+        int[] groups = {0, 0, 1, 1, 2};
+        assertEquals(1.0, Trainer.rank1(v, 2, groups), 1e-9);
+        int[] swapped = {0, 1, 1, 0, 2};
+        assertEquals(0.0, Trainer.rank1(v, 2, swapped), 1e-9);
+    }
+}
