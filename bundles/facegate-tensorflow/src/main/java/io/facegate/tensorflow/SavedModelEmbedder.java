@@ -24,6 +24,15 @@ import org.tensorflow.types.TFloat32;
  * says) to embeddings {@code [n, d]}. Model bundles wrap one of these in their
  * DS component, so they carry data and almost no code.
  *
+ * <p><b>Flip averaging</b> (test-time augmentation, optional): each face is also embedded
+ * mirrored left to right, in the same session run, and the embedding is the L2-normalised
+ * sum of the two raw model outputs, {@code normalise(f(face) + f(mirror(face)))}, as in
+ * insightface's evaluation. The raw outputs are added before normalising, so for a model
+ * whose outputs are not unit length (MobileFaceNet-112) the view with the larger output
+ * norm weighs more; for a model that normalises in its graph it is the normalised sum of
+ * the two plain embeddings. A face and its mirror image get the same embedding. It costs a
+ * second forward pass per face (twice the rows per run), nothing else.
+ *
  * <p>Thread-safe: TensorFlow sessions run concurrently; each call owns its tensors.
  */
 public final class SavedModelEmbedder implements FaceEmbedder, AutoCloseable {
@@ -32,9 +41,11 @@ public final class SavedModelEmbedder implements FaceEmbedder, AutoCloseable {
     private final String inputName;
     private final String outputName;
     private final int maxBatch;
+    private final boolean flipAverage;
     private final CloseGuard guard;
 
     /**
+     * An embedder without flip averaging: one row per face.
      * Takes ownership of {@code model}: it is closed with this embedder,
      * also when validation fails.
      *
@@ -43,7 +54,26 @@ public final class SavedModelEmbedder implements FaceEmbedder, AutoCloseable {
      * @throws FaceGateException if the model's signature does not have the shapes its metadata promises
      */
     public SavedModelEmbedder(LoadedModel model, int maxBatch) {
+        this(model, maxBatch, false);
+    }
+
+    /**
+     * Takes ownership of {@code model}: it is closed with this embedder,
+     * also when validation fails.
+     *
+     * @param model       a loaded embedding model
+     * @param maxBatch    most faces per session run; larger requests are split. It counts
+     *                    faces, not rows: with {@code flipAverage} a run carries up to
+     *                    {@code 2 * maxBatch} rows (each face and its mirror image), so the
+     *                    same setting splits requests the same way with and without flip,
+     *                    and a run needs up to twice the memory
+     * @param flipAverage true to embed each face together with its mirror image and use the
+     *                    normalised sum of the two outputs (see the class comment)
+     * @throws FaceGateException if the model's signature does not have the shapes its metadata promises
+     */
+    public SavedModelEmbedder(LoadedModel model, int maxBatch, boolean flipAverage) {
         this.model = model;
+        this.flipAverage = flipAverage;
         this.guard = new CloseGuard("model " + model.metadata().id());
         try {
             if (maxBatch < 1) {
@@ -99,6 +129,11 @@ public final class SavedModelEmbedder implements FaceEmbedder, AutoCloseable {
         return info;
     }
 
+    /** @return whether each face is averaged with its mirror image */
+    public boolean flipAverage() {
+        return flipAverage;
+    }
+
     @Override
     public List<Embedding> embed(List<AlignedFace> faces) {
         for (int i = 0; i < faces.size(); i++) {
@@ -116,22 +151,32 @@ public final class SavedModelEmbedder implements FaceEmbedder, AutoCloseable {
         return result;
     }
 
+    /**
+     * One session run. Without flip: rows {@code 0..n-1} are the faces. With flip: rows
+     * {@code 0..n-1} are the faces and rows {@code n..2n-1} their mirror images, in the same order.
+     */
     private List<Embedding> embedBatch(List<AlignedFace> faces) {
         int n = faces.size();
+        int rows = flipAverage ? 2 * n : n;
         int s = info.inputSize();
         int d = info.embeddingSize();
-        float[] input = new float[n * s * s * 3];
+        int faceLength = s * s * 3;
+        float[] input = new float[rows * faceLength];
         for (int i = 0; i < n; i++) {
-            normalise(faces.get(i).image(), input, i * s * s * 3);
+            RgbImage image = faces.get(i).image();
+            normalise(image, input, i * faceLength, false);
+            if (flipAverage) {
+                normalise(image, input, (n + i) * faceLength, true);
+            }
         }
-        float[] output = new float[n * d];
-        try (TFloat32 in = TFloat32.tensorOf(Shape.of(n, s, s, 3), DataBuffers.of(input, true, false));
+        float[] output = new float[rows * d];
+        try (TFloat32 in = TFloat32.tensorOf(Shape.of(rows, s, s, 3), DataBuffers.of(input, true, false));
              Result result = model.savedModel().call(Map.of(inputName, in))) {
             Tensor out = result.get(outputName).orElseThrow(
                     () -> new FaceGateException("model " + info.id() + " returned no '" + outputName + "'"));
-            if (!(out instanceof TFloat32 values) || !out.shape().equals(Shape.of(n, d))) {
+            if (!(out instanceof TFloat32 values) || !out.shape().equals(Shape.of(rows, d))) {
                 throw new FaceGateException("model " + info.id() + " returned " + out.dataType() + " "
-                        + out.shape() + ", expected float [" + n + ", " + d + "]");
+                        + out.shape() + ", expected float [" + rows + ", " + d + "]");
             }
             values.copyTo(DataBuffers.of(output, false, false));
         } catch (FaceGateException e) {
@@ -143,13 +188,23 @@ public final class SavedModelEmbedder implements FaceEmbedder, AutoCloseable {
         for (int i = 0; i < n; i++) {
             float[] v = new float[d];
             System.arraycopy(output, i * d, v, 0, d);
+            if (flipAverage) {
+                for (int k = 0, m = (n + i) * d; k < d; k++) {
+                    v[k] += output[m + k];
+                }
+            }
             embeddings.add(new Embedding(info.id(), info.version(), v));
         }
         return embeddings;
     }
 
-    private void normalise(RgbImage image, float[] into, int offset) {
+    /**
+     * Writes {@code image} as the model's normalised input, row-major HWC, at {@code offset};
+     * with {@code mirror} each row is written right to left (a horizontal flip).
+     */
+    private void normalise(RgbImage image, float[] into, int offset, boolean mirror) {
         byte[] rgb = image.toRgbBytes();
+        int w = image.width();
         float mean = info.inputMean();
         float scale = info.inputScale();
         boolean bgr = info.channelOrder() == ChannelOrder.BGR;
@@ -157,9 +212,15 @@ public final class SavedModelEmbedder implements FaceEmbedder, AutoCloseable {
             int r = rgb[p] & 0xff;
             int g = rgb[p + 1] & 0xff;
             int b = rgb[p + 2] & 0xff;
-            into[offset + p] = ((bgr ? b : r) - mean) / scale;
-            into[offset + p + 1] = (g - mean) / scale;
-            into[offset + p + 2] = ((bgr ? r : b) - mean) / scale;
+            int q = p;
+            if (mirror) {
+                int pixel = p / 3;
+                int x = pixel % w;
+                q = (pixel - x + (w - 1 - x)) * 3;
+            }
+            into[offset + q] = ((bgr ? b : r) - mean) / scale;
+            into[offset + q + 1] = (g - mean) / scale;
+            into[offset + q + 2] = ((bgr ? r : b) - mean) / scale;
         }
     }
 

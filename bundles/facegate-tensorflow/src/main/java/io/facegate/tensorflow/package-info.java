@@ -3,7 +3,7 @@
  * bundle's metadata and loading its SavedModel from inside an OSGi bundle.
  */
 @Export
-@Version("1.0.0")
+@Version("1.1.0")
 package io.facegate.tensorflow;
 
 import org.osgi.annotation.bundle.Export;

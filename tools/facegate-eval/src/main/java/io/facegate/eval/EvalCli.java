@@ -37,6 +37,8 @@ public final class EvalCli {
                 --seed S            seed of the CSV split (default 42)
                 --far F             false accept rate for the reported TAR (default 0.001)
                 --aligned           input is pre-aligned: resize to the model size, no detection
+                --flip              flip averaging: embed each face and its mirror image in the same run,
+                                    use the normalised sum (twice the embedding work; --batch counts faces)
               identify  closed- and open-set identification on DIR/<identity>/<photos>
                 --root DIR          identities to enrol and probe
                 --enroll K          photos enrolled per identity (default 2)
@@ -46,6 +48,7 @@ public final class EvalCli {
                 --threshold T       open-set cosine threshold (default: the model's recommended one)
                 --max-identities N  only the first N identities of each root, by name
                 --aligned           as for verify
+                --flip              as for verify
               bench     embedder ms/face (batch 1 and 8), MTCNN ms/frame (320x240, 640x480, 1280x720),
                         parameters and size on disk of every model
                 --photo FILE        a photo with a face (default DATA/demo/two_people.jpg)
@@ -97,10 +100,8 @@ public final class EvalCli {
         try {
             Progress progress = new Progress(err, command);
             Outcome outcome = switch (command) {
-                case "verify" -> verify(new Args(rest, options("pairs", "images", "folds", "limit-folds", "seed", "far"),
-                        Set.of("aligned")), progress);
-                case "identify" -> identify(new Args(rest, options("root", "unknown", "enroll", "probes", "seed",
-                        "threshold", "max-identities"), Set.of("aligned")), progress);
+                case "verify" -> verify(verifyArgs(rest), progress);
+                case "identify" -> identify(identifyArgs(rest), progress);
                 case "bench" -> bench(new Args(rest, options("photo", "iterations", "warmup"), Set.of()), progress);
                 default -> throw new Args.UsageException("unknown command '" + command + "'");
             };
@@ -133,25 +134,47 @@ public final class EvalCli {
         return all;
     }
 
-    private static Outcome verify(Args a, Progress progress) throws Args.UsageException, IOException {
+    /** @return the options of {@code verify} */
+    static Args verifyArgs(List<String> argv) throws Args.UsageException {
+        return new Args(argv, options("pairs", "images", "folds", "limit-folds", "seed", "far"),
+                Set.of("aligned", "flip"));
+    }
+
+    /** @return the options of {@code identify} */
+    static Args identifyArgs(List<String> argv) throws Args.UsageException {
+        return new Args(argv, options("root", "unknown", "enroll", "probes", "seed", "threshold", "max-identities"),
+                Set.of("aligned", "flip"));
+    }
+
+    /** @return what {@code verify} runs, from its options; loads nothing */
+    static VerifyCommand.Config verifyConfig(Args a) throws Args.UsageException {
         Path pairs = a.requiredPath("pairs");
         VerifyCommand.Config c = new VerifyCommand.Config(pairs, a.requiredPath("images"), models(a),
                 a.string("model", DEFAULT_MODEL), a.flag("aligned"), a.integer("folds", 10, 2),
                 a.integer("limit-folds", 0, 1), a.longValue("seed", DEFAULT_SEED), a.integer("batch", 8, 1),
-                a.integer("threads", cores(), 1), a.number("far", 1e-3, 0, 1));
+                a.integer("threads", cores(), 1), a.number("far", 1e-3, 0, 1), a.flag("flip"));
         if (!c.csv() && (a.has("folds") || a.has("seed"))) {
             throw new Args.UsageException("--folds and --seed apply to CSV pairs; an LFW pairs file brings its own folds");
         }
-        VerifyCommand.Report r = VerifyCommand.run(c, progress);
+        return c;
+    }
+
+    /** @return what {@code identify} runs, from its options; loads nothing */
+    static IdentifyCommand.Config identifyConfig(Args a) throws Args.UsageException {
+        return new IdentifyCommand.Config(a.requiredPath("root"), a.path("unknown", null),
+                models(a), a.string("model", DEFAULT_MODEL), a.flag("aligned"), a.integer("enroll", 2, 1),
+                a.integer("probes", 10, 1), a.longValue("seed", DEFAULT_SEED), a.number("threshold", Double.NaN, -1, 1),
+                a.integer("max-identities", 0, 1), a.integer("batch", 8, 1), a.integer("threads", cores(), 1),
+                a.flag("flip"));
+    }
+
+    private static Outcome verify(Args a, Progress progress) throws Args.UsageException, IOException {
+        VerifyCommand.Report r = VerifyCommand.run(verifyConfig(a), progress);
         return new Outcome(r.table(), r.json(), a.path("json", null));
     }
 
     private static Outcome identify(Args a, Progress progress) throws Args.UsageException, IOException {
-        IdentifyCommand.Config c = new IdentifyCommand.Config(a.requiredPath("root"), a.path("unknown", null),
-                models(a), a.string("model", DEFAULT_MODEL), a.flag("aligned"), a.integer("enroll", 2, 1),
-                a.integer("probes", 10, 1), a.longValue("seed", DEFAULT_SEED), a.number("threshold", Double.NaN, -1, 1),
-                a.integer("max-identities", 0, 1), a.integer("batch", 8, 1), a.integer("threads", cores(), 1));
-        IdentifyCommand.Report r = IdentifyCommand.run(c, progress);
+        IdentifyCommand.Report r = IdentifyCommand.run(identifyConfig(a), progress);
         return new Outcome(r.table(), r.json(), a.path("json", null));
     }
 

@@ -46,9 +46,16 @@ final class IdentifyCommand {
      * @param maxIdentities use only the first N identities of each root in name order (0 = all)
      * @param batch         faces per embedder run
      * @param threads       decode/detect threads
+     * @param flip          embed each face with its mirror image and use the normalised sum (flip averaging)
      */
     record Config(Path root, Path unknown, Path models, String modelId, boolean aligned, int enroll, int probes,
-                  long seed, double threshold, int maxIdentities, int batch, int threads) {
+                  long seed, double threshold, int maxIdentities, int batch, int threads, boolean flip) {
+        /** The configuration without flip averaging. */
+        Config(Path root, Path unknown, Path models, String modelId, boolean aligned, int enroll, int probes,
+               long seed, double threshold, int maxIdentities, int batch, int threads) {
+            this(root, unknown, models, modelId, aligned, enroll, probes, seed, threshold, maxIdentities, batch,
+                    threads, false);
+        }
     }
 
     /**
@@ -83,9 +90,9 @@ final class IdentifyCommand {
 
         String table() {
             StringBuilder b = new StringBuilder();
-            b.append(String.format(Locale.ROOT, "identify %s on %s (enrol %d, probe up to %d, seed %d%s)%n",
+            b.append(String.format(Locale.ROOT, "identify %s on %s (enrol %d, probe up to %d, seed %d%s%s)%n",
                     model.key(), config.root(), config.enroll(), config.probes(), config.seed(),
-                    config.aligned() ? ", pre-aligned" : ""));
+                    config.aligned() ? ", pre-aligned" : "", config.flip() ? ", flip-averaged" : ""));
             Map<Failure, Integer> failures = encoded.failures();
             Table t = new Table("metric", "value")
                     .row("identities", knownIdentities + " found, " + enrolledIdentities + " enrolled, "
@@ -125,7 +132,7 @@ final class IdentifyCommand {
             j.put("model", Reports.model(model));
             j.put("input", Reports.map("root", config.root().toString(),
                     "unknown", config.unknown() == null ? null : config.unknown().toString(),
-                    "aligned", config.aligned(), "enroll", config.enroll(), "probes", config.probes(),
+                    "aligned", config.aligned(), "flip", config.flip(), "enroll", config.enroll(), "probes", config.probes(),
                     "seed", config.seed(), "maxIdentities", config.maxIdentities(), "matching", "nearest enrolled photo"));
             List<Object> skippedJson = new ArrayList<>();
             skipped.forEach(s -> skippedJson.add(Reports.map("name", s.name(),
@@ -185,7 +192,7 @@ final class IdentifyCommand {
         }
         FaceEncoder.Run encoded;
         ModelInfo model;
-        try (Stages stages = Stages.open(c.models(), c.modelId(), c.aligned(), c.batch());
+        try (Stages stages = Stages.open(c.models(), c.modelId(), c.aligned(), c.batch(), c.flip());
              FaceEncoder encoder = stages.encoder(c.threads())) {
             model = stages.model();
             encoded = encoder.encode(files, progress);

@@ -24,17 +24,18 @@ final class Stages implements AutoCloseable {
      * @param modelsDir folder of model folders
      * @param modelId   the embedder's folder name, e.g. {@code mobilefacenet-112}
      * @param aligned   true for pre-aligned input: no detector, no aligner
-     * @param maxBatch  faces per embedder run
+     * @param maxBatch  faces per embedder run (with flip, twice as many rows)
+     * @param flip      embed each face with its mirror image and use the normalised sum
      * @return the stages
      * @throws FaceGateException if a model is missing or cannot be loaded
      */
-    static Stages open(Path modelsDir, String modelId, boolean aligned, int maxBatch) {
+    static Stages open(Path modelsDir, String modelId, boolean aligned, int maxBatch, boolean flip) {
         Path dir = modelsDir.resolve(modelId);
         if (!Files.isDirectory(dir)) {
             throw new FaceGateException("no model '" + modelId + "' in " + modelsDir.toAbsolutePath()
                     + " (use --models DIR and --model ID)");
         }
-        SavedModelEmbedder embedder = new SavedModelEmbedder(LoadedModel.load(dir), maxBatch);
+        SavedModelEmbedder embedder = new SavedModelEmbedder(LoadedModel.load(dir), maxBatch, flip);
         try {
             return aligned ? new Stages(embedder, null, null)
                     : new Stages(embedder, StageFactory.mtcnn(modelsDir), StageFactory.aligner());

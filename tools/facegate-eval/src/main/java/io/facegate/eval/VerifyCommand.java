@@ -31,9 +31,16 @@ final class VerifyCommand {
      * @param batch      faces per embedder run
      * @param threads    decode/detect threads
      * @param far        false accept rate of the reported TAR
+     * @param flip       embed each face with its mirror image and use the normalised sum (flip averaging)
      */
     record Config(Path pairs, Path images, Path models, String modelId, boolean aligned, int folds, int limitFolds,
-                  long seed, int batch, int threads, double far) {
+                  long seed, int batch, int threads, double far, boolean flip) {
+        /** The configuration without flip averaging. */
+        Config(Path pairs, Path images, Path models, String modelId, boolean aligned, int folds, int limitFolds,
+               long seed, int batch, int threads, double far) {
+            this(pairs, images, models, modelId, aligned, folds, limitFolds, seed, batch, threads, far, false);
+        }
+
         /** @return whether the pairs file is a CSV (by extension) rather than LFW's pairs.txt layout */
         boolean csv() {
             return pairs.getFileName().toString().toLowerCase(Locale.ROOT).endsWith(".csv");
@@ -64,9 +71,9 @@ final class VerifyCommand {
 
         String table() {
             StringBuilder b = new StringBuilder();
-            b.append(String.format(Locale.ROOT, "verify %s on %s (%s, %d pairs, %d folds%s)%n", model.key(),
+            b.append(String.format(Locale.ROOT, "verify %s on %s (%s, %d pairs, %d folds%s%s)%n", model.key(),
                     config.pairs(), pairs.format(), pairs.pairs().size(), pairs.folds(),
-                    config.aligned() ? ", pre-aligned" : ""));
+                    config.aligned() ? ", pre-aligned" : "", config.flip() ? ", flip-averaged" : ""));
             Table folds = new Table("fold", "pairs", "threshold", "accuracy");
             for (Verification.FoldResult f : cv.folds()) {
                 folds.row(f.fold() + 1, f.pairs(), Table.fixed(f.threshold(), 4), Table.percent(f.accuracy()));
@@ -111,6 +118,7 @@ final class VerifyCommand {
             input.put("images", config.images().toString());
             input.put("format", pairs.format());
             input.put("aligned", config.aligned());
+            input.put("flip", config.flip());
             if (config.csv()) {
                 input.put("seed", config.seed());
             }
@@ -164,7 +172,7 @@ final class VerifyCommand {
         }
         FaceEncoder.Run encoded;
         ModelInfo model;
-        try (Stages stages = Stages.open(c.models(), c.modelId(), c.aligned(), c.batch());
+        try (Stages stages = Stages.open(c.models(), c.modelId(), c.aligned(), c.batch(), c.flip());
              FaceEncoder encoder = stages.encoder(c.threads())) {
             model = stages.model();
             encoded = encoder.encode(files, progress);

@@ -57,6 +57,34 @@ class EvalCliTest {
     }
 
     @Test
+    void flipIsAnOptInFlagOfVerifyAndIdentify() throws Exception {
+        assertTrue(EvalCli.verifyConfig(EvalCli.verifyArgs(List.of("--pairs", "p.txt", "--images", "i", "--flip")))
+                .flip());
+        assertTrue(!EvalCli.verifyConfig(EvalCli.verifyArgs(List.of("--pairs", "p.txt", "--images", "i"))).flip());
+        IdentifyCommand.Config id = EvalCli.identifyConfig(EvalCli.identifyArgs(
+                List.of("--flip", "--root", "r", "--batch", "4")));
+        assertTrue(id.flip());
+        assertEquals(4, id.batch(), "--batch still counts faces");
+        assertTrue(!EvalCli.identifyConfig(EvalCli.identifyArgs(List.of("--root", "r"))).flip());
+        // the constructors without the flip argument mean "no flip"
+        assertTrue(!new IdentifyCommand.Config(Path.of("r"), null, tmp, "m", false, 2, 10, 42, Double.NaN, 0, 8, 1)
+                .flip());
+        assertTrue(!new VerifyCommand.Config(Path.of("p.txt"), tmp, tmp, "m", false, 10, 0, 42, 8, 1, 1e-3).flip());
+    }
+
+    @Test
+    void flipTakesNoValueAndOnlyVerifyAndIdentifyKnowIt() {
+        assertEquals(2, run("verify", "--pairs", "p.txt", "--images", "i", "--flip", "--flip"));
+        assertTrue(err().contains("--flip given twice"), err());
+        assertEquals(2, run("identify", "--root", "r", "--flip=true"));
+        assertTrue(err().contains("unknown option --flip"), err());
+        assertEquals(2, run("bench", "--flip"));
+        assertTrue(err().contains("unknown option --flip"), err());
+        assertEquals(0, run("help"));
+        assertTrue(out.toString(StandardCharsets.UTF_8).contains("--flip"));
+    }
+
+    @Test
     void aRunThatCannotStartExitsWithOneAndSaysWhy() {
         assertEquals(1, run("verify", "--pairs", tmp.resolve("absent.txt").toString(), "--images", tmp.toString()));
         assertTrue(err().startsWith("facegate-eval verify: "), err());

@@ -25,6 +25,9 @@ public final class TrainCli {
               export --run DIR --out DIR [--variant V] [--seed N] [--model-id ID] [--model-version V]
                   [--threshold X]
                   writes the run's student as a SavedModel + facegate-model.properties
+              align --images DIR --out DIR [--size N] [--only FILE] [--models DIR]
+                  detect and align every photo once (PNG crops, same relative paths) for
+                  facegate-eval --aligned; --only lists the identity folders to include
               params [--variant V]
                   hand-counted parameters of the variants (and the original MobileFaceNet-112)
             """;
@@ -77,6 +80,13 @@ public final class TrainCli {
                     long parameters = Exporter.export(config, values, path(o, "out", null), meta);
                     out.printf("exported %s (%d parameters after folding batch norm) to %s%n", config.name(),
                             parameters, o.get("out"));
+                }
+                case "align" -> {
+                    java.util.Set<String> only = o.containsKey("only")
+                            ? java.util.Set.copyOf(java.nio.file.Files.readAllLines(Path.of(o.get("only"))))
+                            : java.util.Set.of();
+                    AlignFolder.run(path(o, "images", null), path(o, "out", null), integer(o, "size", 112),
+                            path(o, "models", defaultModels()), only, out);
                 }
                 case "params" -> {
                     long original = NetworkConfig.mobileFaceNet112(128).parameterCount();

@@ -34,6 +34,8 @@ public class MobileFaceNetEmbedder implements FaceEmbedder {
     static final String MODEL_ID = "mobilefacenet-112";
     static final String MODEL_VERSION = "1";
     static final String MODEL_PATH = "models/" + MODEL_ID;
+    /** Default of {@link Config#flip__average()}; see docs/flip-tta.md for the measurement behind it. */
+    static final boolean FLIP_AVERAGE_DEFAULT = true;
 
     /** Configuration of the MobileFaceNet-112 embedder. */
     @ObjectClassDefinition(name = "facegate MobileFaceNet-112 embedder",
@@ -42,6 +44,14 @@ public class MobileFaceNetEmbedder implements FaceEmbedder {
         /** @return most faces per TensorFlow run */
         @AttributeDefinition(description = "Most faces embedded in one TensorFlow run; larger requests are split (1..256)")
         int max__batch() default 16;
+
+        /** @return whether each face is averaged with its mirror image (flip test-time augmentation) */
+        @AttributeDefinition(description = "Embed each face together with its left-right mirror image and use the "
+                + "normalised sum of the two (flip test-time augmentation): more accurate, but each face costs a "
+                + "second forward pass in the same TensorFlow run, about twice the embedding time. "
+                + "Embeddings made with and without it are comparable but not identical; re-enrol the gallery "
+                + "after changing it for best results")
+        boolean flip__average() default FLIP_AVERAGE_DEFAULT;
 
         /** @return ranking among embedders; the pipeline follows the highest */
         @AttributeDefinition(name = "service.ranking",
@@ -59,16 +69,26 @@ public class MobileFaceNetEmbedder implements FaceEmbedder {
      */
     @Activate
     public MobileFaceNetEmbedder(BundleContext context, Config config) {
-        this(LoadedModel.load(context.getBundle(), MODEL_PATH), config.max__batch());
+        this(LoadedModel.load(context.getBundle(), MODEL_PATH), config.max__batch(), config.flip__average());
     }
 
-    /** Wraps an already loaded model; takes ownership of it. */
+    /** Wraps an already loaded model with the default flip setting; takes ownership of it. */
     MobileFaceNetEmbedder(LoadedModel model, int maxBatch) {
+        this(model, maxBatch, FLIP_AVERAGE_DEFAULT);
+    }
+
+    /**
+     * Wraps an already loaded model; takes ownership of it.
+     *
+     * @param maxBatch    most faces per TensorFlow run (with flip, twice as many rows)
+     * @param flipAverage whether each face is averaged with its mirror image
+     */
+    MobileFaceNetEmbedder(LoadedModel model, int maxBatch, boolean flipAverage) {
         if (maxBatch < 1 || maxBatch > 256) {
             model.close();
             throw new IllegalArgumentException("max_batch must be within 1..256, got " + maxBatch);
         }
-        this.embedder = new SavedModelEmbedder(model, maxBatch);
+        this.embedder = new SavedModelEmbedder(model, maxBatch, flipAverage);
         ModelInfo info = embedder.model();
         if (!MODEL_ID.equals(info.id()) || !MODEL_VERSION.equals(info.version()) || info.inputSize() != 112
                 || info.embeddingSize() != 192) {

@@ -91,6 +91,42 @@ class MobileFaceNetEmbedderTest {
         }
     }
 
+    private static AlignedFace mirror(AlignedFace face) {
+        byte[] px = face.image().toRgbBytes();
+        byte[] m = new byte[px.length];
+        for (int y = 0; y < 112; y++) {
+            for (int x = 0; x < 112; x++) {
+                System.arraycopy(px, (y * 112 + x) * 3, m, (y * 112 + 111 - x) * 3, 3);
+            }
+        }
+        return new AlignedFace(new RgbImage(112, 112, m), face.source());
+    }
+
+    @Test
+    void flipAveragingGivesAFaceAndItsMirrorImageTheSameEmbedding() {
+        AlignedFace face = noise(3);
+        MobileFaceNetEmbedder plain = new MobileFaceNetEmbedder(LoadedModel.load(MODEL), 4, false);
+        MobileFaceNetEmbedder flip = new MobileFaceNetEmbedder(LoadedModel.load(MODEL), 4, true);
+        try {
+            List<Embedding> without = plain.embed(List.of(face, mirror(face)));
+            assertTrue(without.get(0).cosine(without.get(1)) < 0.999f, "the model sees the mirror as another image");
+            List<Embedding> with = flip.embed(List.of(face, mirror(face)));
+            assertTrue(with.get(0).cosine(with.get(1)) > 0.9999f, "cosine " + with.get(0).cosine(with.get(1)));
+            assertEquals("mobilefacenet-112:1", with.get(0).modelKey());
+            // same model, so the two kinds stay comparable; averaging moves an embedding only a little
+            assertTrue(with.get(0).cosine(without.get(0)) > 0.5f, "cosine " + with.get(0).cosine(without.get(0)));
+        } finally {
+            plain.deactivate();
+            flip.deactivate();
+        }
+    }
+
+    @Test
+    void flipAverageDefaultIsTheMetatypeDefault() throws Exception {
+        assertEquals(MobileFaceNetEmbedder.FLIP_AVERAGE_DEFAULT,
+                MobileFaceNetEmbedder.Config.class.getMethod("flip__average").getDefaultValue());
+    }
+
     @Test
     void refusesBadBatchConfiguration() {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
