@@ -22,8 +22,9 @@ public final class TrainCli {
                   [--batch N] [--lr X] [--warmup N] [--seed N] [--checkpoint-every N] [--validate-every N] [--stop-after N]
                   trains, or resumes the run in --run; --stop-after ends this session's share at
                   step N (the schedule still spans --steps); progress on stdout, log.tsv in --run
-              export --run DIR --out DIR [--variant V] [--seed N] [--model-id ID] [--model-version V]
-                  [--threshold X]
+              export --run DIR --out DIR (--cache DIR | --threshold X) [--variant V] [--seed N]
+                  [--model-id ID] [--model-version V]
+                  (the threshold is chosen on the cache's validation split unless given)
                   writes the run's student as a SavedModel + facegate-model.properties
               align --images DIR --out DIR [--size N] [--only FILE] [--models DIR]
                   detect and align every photo once (PNG crops, same relative paths) for
@@ -75,7 +76,8 @@ public final class TrainCli {
                     Map<String, String> meta = new LinkedHashMap<>();
                     meta.put("model.id", o.getOrDefault("model-id", "eca-mobilefacenet-96"));
                     meta.put("model.version", o.getOrDefault("model-version", "1"));
-                    meta.put("model.recommended.threshold", o.getOrDefault("threshold", "0.4"));
+                    meta.put("model.recommended.threshold", o.containsKey("threshold") ? o.get("threshold")
+                            : validationThreshold(o, config, run, values, out));
                     meta.put("model.source", "facegate-train " + config.name() + ", run " + run.getFileName());
                     long parameters = Exporter.export(config, values, path(o, "out", null), meta);
                     out.printf("exported %s (%d parameters after folding batch norm) to %s%n", config.name(),
@@ -111,6 +113,20 @@ public final class TrainCli {
             err.println("facegate-train: " + args[0] + " failed: " + e.getMessage());
             return 1;
         }
+    }
+
+    /** The threshold that best separates the validation identities' pairs (never LFW). */
+    private static String validationThreshold(Map<String, String> o, NetworkConfig config, Path run,
+            Map<String, float[]> values, PrintStream out) throws IOException {
+        if (!o.containsKey("cache")) {
+            throw new IllegalArgumentException("export needs --threshold X or --cache DIR (to choose it on the validation split)");
+        }
+        FaceCache cache = FaceCache.read(Path.of(o.get("cache")));
+        Trainer.Validation v = new Trainer(cache, run, new Trainer.Settings(config, 1, 2, 1f, 0, seed(o), 1, 1), out)
+                .validate(values);
+        out.printf("validation split: %d faces, rank-1 %.2f%%, pairs %.2f%% (balanced) at threshold %.3f%n", v.faces(),
+                100 * v.rank1(), 100 * v.balancedAccuracy(), v.threshold());
+        return String.format(java.util.Locale.ROOT, "%.3f", v.threshold());
     }
 
     private static Map<String, String> options(String[] args) {

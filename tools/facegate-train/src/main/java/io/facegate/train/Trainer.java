@@ -44,8 +44,13 @@ final class Trainer {
         }
     }
 
-    /** Validation of the frozen student: similarity agreement with the teacher and rank-1 of labelled faces. */
-    record Validation(double similarityMse, double rank1, double teacherRank1, int faces) {
+    /**
+     * Validation of the frozen student: similarity agreement with the teacher, rank-1 of labelled
+     * faces, and the cosine threshold that best separates same-identity from different-identity
+     * pairs (balanced accuracy: mean of the two rates, as different pairs far outnumber same ones).
+     */
+    record Validation(double similarityMse, double rank1, double teacherRank1, int faces, double threshold,
+            double balancedAccuracy) {
     }
 
     private final FaceCache cache;
@@ -130,8 +135,9 @@ final class Trainer {
                     }
                     if (completed % settings.validateEvery() == 0 || completed == end) {
                         last = validate(Exporter.values(session, g.studentVariables()));
-                        log.printf("validation at step %d: similarity MSE %.5f, rank-1 %.2f%% (teacher %.2f%%) on %d faces%n",
-                                completed, last.similarityMse(), 100 * last.rank1(), 100 * last.teacherRank1(), last.faces());
+                        log.printf("validation at step %d: similarity MSE %.5f, rank-1 %.2f%% (teacher %.2f%%) on %d faces;"
+                                + " pairs %.2f%% at threshold %.3f%n", completed, last.similarityMse(), 100 * last.rank1(),
+                                100 * last.teacherRank1(), last.faces(), 100 * last.balancedAccuracy(), last.threshold());
                         appendLog(completed, Double.NaN, Double.NaN, last);
                     }
                 }
@@ -252,8 +258,50 @@ final class Trainer {
                 pairs++;
             }
         }
+        double[] threshold = bestThreshold(student, e, groups);
         return new Validation(pairs == 0 ? Double.NaN : mse / pairs, rank1(student, e, groups),
-                rank1(teacher, cache.dims(), groups), faces.size());
+                rank1(teacher, cache.dims(), groups), faces.size(), threshold[0], threshold[1]);
+    }
+
+    /**
+     * @return {threshold, balanced accuracy} over all pairs of labelled faces: the cosine that
+     *         maximises the mean of the same-pair acceptance and different-pair rejection rates
+     */
+    static double[] bestThreshold(float[] vectors, int d, int[] groups) {
+        List<double[]> scored = new ArrayList<>(); // {cosine, same ? 1 : 0}
+        int same = 0;
+        for (int i = 0; i < groups.length; i++) {
+            for (int j = i + 1; j < groups.length; j++) {
+                if (groups[i] >= 0 && groups[j] >= 0) {
+                    boolean match = groups[i] == groups[j];
+                    scored.add(new double[] {dot(vectors, i, j, d), match ? 1 : 0});
+                    same += match ? 1 : 0;
+                }
+            }
+        }
+        int different = scored.size() - same;
+        if (same == 0 || different == 0) {
+            return new double[] {Double.NaN, Double.NaN};
+        }
+        scored.sort((a, b) -> Double.compare(b[0], a[0])); // descending cosine
+        double best = -1;
+        double bestThreshold = Double.NaN;
+        int acceptedSame = 0;
+        int acceptedDifferent = 0;
+        for (int k = 0; k < scored.size(); k++) {
+            if (scored.get(k)[1] == 1) {
+                acceptedSame++;
+            } else {
+                acceptedDifferent++;
+            }
+            double balanced = ((double) acceptedSame / same + 1 - (double) acceptedDifferent / different) / 2;
+            if (balanced > best) {
+                best = balanced;
+                // halfway to the next score: accepts exactly the first k + 1 pairs
+                bestThreshold = k + 1 < scored.size() ? (scored.get(k)[0] + scored.get(k + 1)[0]) / 2 : scored.get(k)[0];
+            }
+        }
+        return new double[] {bestThreshold, best};
     }
 
     /** Leave-one-out nearest neighbour among labelled faces whose identity has another face. */
@@ -356,10 +404,11 @@ final class Trainer {
     private void appendLog(int step, double emb, double sim, Validation v) throws IOException {
         Path file = run.resolve("log.tsv");
         if (!Files.exists(file)) {
-            Files.writeString(file, "step\tembedding_loss\tsimilarity_loss\tval_similarity_mse\tval_rank1\tteacher_rank1\n");
+            Files.writeString(file, "step\tembedding_loss\tsimilarity_loss\tval_similarity_mse\tval_rank1\tteacher_rank1\tval_threshold\tval_pair_accuracy\n");
         }
         String line = step + "\t" + fmt(emb) + "\t" + fmt(sim) + "\t" + (v == null ? "" : fmt(v.similarityMse())) + "\t"
-                + (v == null ? "" : fmt(v.rank1())) + "\t" + (v == null ? "" : fmt(v.teacherRank1())) + "\n";
+                + (v == null ? "" : fmt(v.rank1())) + "\t" + (v == null ? "" : fmt(v.teacherRank1())) + "\t"
+                + (v == null ? "" : fmt(v.threshold())) + "\t" + (v == null ? "" : fmt(v.balancedAccuracy())) + "\n";
         Files.writeString(file, line, StandardOpenOption.APPEND);
     }
 

@@ -139,6 +139,17 @@ class TrainerTest {
     }
 
     @Test
+    void thresholdSeparatesSameFromDifferentPairs() {
+        // unit vectors at angles: group 0 near 0 deg, group 1 near 90 deg
+        float[] v = {1, 0, 0.96f, 0.28f, 0, 1, 0.28f, 0.96f};
+        int[] groups = {0, 0, 1, 1};
+        double[] t = Trainer.bestThreshold(v, 2, groups);
+        assertEquals(1.0, t[1], 1e-9);
+        assertTrue(t[0] > 0.28 && t[0] < 0.96, "threshold " + t[0] + " lies between the pair scores");
+        assertTrue(Double.isNaN(Trainer.bestThreshold(v, 2, new int[] {0, 1, 2, 3})[0]), "no same pairs, no threshold");
+    }
+
+    @Test
     void rankOneCountsOnlyProbesWithAMate() {
         float[] v = {1, 0, 0.9f, 0.1f, 0, 1, 0.1f, 0.9f, -1, -1};
         int[] groups = {0, 0, 1, 1, 2};
