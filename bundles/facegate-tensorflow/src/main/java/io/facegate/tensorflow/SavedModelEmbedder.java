@@ -129,6 +129,24 @@ public final class SavedModelEmbedder implements FaceEmbedder, AutoCloseable {
         return info;
     }
 
+    /**
+     * Checks that the loaded model is the one a model bundle registers as: a bundle whose
+     * service properties promise one model must not serve another.
+     *
+     * @return this embedder
+     * @throws FaceGateException after closing this embedder, if id, version or sizes differ
+     */
+    public SavedModelEmbedder expect(String id, String version, int inputSize, int embeddingSize) {
+        if (!id.equals(info.id()) || !version.equals(info.version()) || info.inputSize() != inputSize
+                || info.embeddingSize() != embeddingSize) {
+            close();
+            throw new FaceGateException("bundle ships " + info.key() + " (" + info.inputSize() + "px, "
+                    + info.embeddingSize() + "-d) but registers as " + id + ":" + version + " (" + inputSize + "px, "
+                    + embeddingSize + "-d)");
+        }
+        return this;
+    }
+
     /** @return whether each face is averaged with its mirror image */
     public boolean flipAverage() {
         return flipAverage;

@@ -2,6 +2,7 @@ package io.facegate.tensorflow;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -267,5 +268,16 @@ class SavedModelEmbedderTest {
         LoadedModel affine = LoadedModel.load(TestModels.affine(tmp.resolve("affine")));
         FaceGateException e = assertThrows(FaceGateException.class, () -> new SavedModelEmbedder(affine, 8));
         assertTrue(e.getMessage().contains("affine is not an embedding model"), e.getMessage());
+    }
+
+    @Test
+    void expectRefusesAndClosesAnotherModelThanTheBundleRegisters() throws Exception {
+        SavedModelEmbedder e = new SavedModelEmbedder(
+                LoadedModel.load(TestModels.channelMean(tmp.resolve("m"), 4, metadata(4, 3, "RGB"))), 8);
+        assertSame(e, e.expect("mean", "7", 4, 3));
+        FaceGateException wrong = assertThrows(FaceGateException.class, () -> e.expect("mean", "8", 4, 3));
+        assertEquals("bundle ships mean:7 (4px, 3-d) but registers as mean:8 (4px, 3-d)", wrong.getMessage());
+        FaceGateException closed = assertThrows(FaceGateException.class, () -> e.embed(List.of(uniform(4, 0, 0, 0))));
+        assertTrue(closed.getMessage().contains("closed"), closed.getMessage());
     }
 }

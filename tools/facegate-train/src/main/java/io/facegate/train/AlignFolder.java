@@ -14,8 +14,9 @@ import java.util.stream.Stream;
 import javax.imageio.ImageIO;
 
 /**
- * Detects and aligns every photo under a folder once and writes the crops as PNG under the same
- * relative paths, so several embedders can be compared on identical faces with
+ * Detects and aligns every photo under a folder once and writes the crops, losslessly as PNG data,
+ * under the same relative paths and file names (so LFW's {@code name_0001.jpg} layout still
+ * resolves), so several embedders can be compared on identical faces with
  * {@code facegate-eval --aligned} (an ablation then measures the networks, not the detector).
  * Photos without a face are listed in {@code no-face.txt} and left out.
  */
@@ -49,7 +50,7 @@ final class AlignFolder {
                     continue;
                 }
                 RgbImage crop = aligner.align(RgbImage.of(decoded), face, size).image();
-                Path target = out.resolve(rel.toString().replaceAll("\\.[^.]*$", "") + ".png");
+                Path target = out.resolve(rel.toString());
                 Files.createDirectories(target.getParent());
                 ImageIO.write(crop.toBufferedImage(), "png", target.toFile());
                 written++;

@@ -97,15 +97,8 @@ public class EcaMobileFaceNetEmbedder implements FaceEmbedder {
             model.close();
             throw e;
         }
-        this.embedder = new SavedModelEmbedder(model, maxBatch, flipAverage);
-        ModelInfo info = embedder.model();
-        if (!MODEL_ID.equals(info.id()) || !MODEL_VERSION.equals(info.version()) || info.inputSize() != INPUT_SIZE
-                || info.embeddingSize() != EMBEDDING_SIZE) {
-            embedder.close();
-            throw new FaceGateException("bundle ships " + info.key() + " (" + info.inputSize() + "px, "
-                    + info.embeddingSize() + "-d) but registers as " + MODEL_ID + ":" + MODEL_VERSION + " ("
-                    + INPUT_SIZE + "px, " + EMBEDDING_SIZE + "-d)");
-        }
+        this.embedder = new SavedModelEmbedder(model, maxBatch, flipAverage)
+                .expect(MODEL_ID, MODEL_VERSION, INPUT_SIZE, EMBEDDING_SIZE);
     }
 
     @Override

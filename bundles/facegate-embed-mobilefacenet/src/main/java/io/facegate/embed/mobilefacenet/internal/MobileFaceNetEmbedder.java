@@ -88,14 +88,7 @@ public class MobileFaceNetEmbedder implements FaceEmbedder {
             model.close();
             throw new IllegalArgumentException("max_batch must be within 1..256, got " + maxBatch);
         }
-        this.embedder = new SavedModelEmbedder(model, maxBatch, flipAverage);
-        ModelInfo info = embedder.model();
-        if (!MODEL_ID.equals(info.id()) || !MODEL_VERSION.equals(info.version()) || info.inputSize() != 112
-                || info.embeddingSize() != 192) {
-            embedder.close();
-            throw new FaceGateException("bundle ships " + info.key() + " (" + info.inputSize() + "px, "
-                    + info.embeddingSize() + "-d) but registers as " + MODEL_ID + ":" + MODEL_VERSION + " (112px, 192-d)");
-        }
+        this.embedder = new SavedModelEmbedder(model, maxBatch, flipAverage).expect(MODEL_ID, MODEL_VERSION, 112, 192);
     }
 
     @Override
