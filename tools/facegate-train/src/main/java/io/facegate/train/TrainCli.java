@@ -20,11 +20,17 @@ public final class TrainCli {
                   of celeba-dev (seeded split by identity; the held-out half is listed in the cache)
               train --cache DIR --run DIR [--variant eca96|r96-hswish|r96-prelu] [--steps N]
                   [--batch N] [--lr X] [--warmup N] [--seed N] [--checkpoint-every N] [--validate-every N] [--stop-after N]
+                  [--init random|teacher] [--teacher FILE] [--calibration stats|bias]
                   trains, or resumes the run in --run; --stop-after ends this session's share at
-                  step N (the schedule still spans --steps); progress on stdout, log.tsv in --run
+                  step N (the schedule still spans --steps); progress on stdout, log.tsv in --run;
+                  --init teacher starts a new run from the pretrained MobileFaceNet's weights (--teacher:
+                  its .tflite, by default models/expo-face-models/target/tflite/MobileFaceNet.tflite
+                  of the repository the jar was built in); its batch norm is calibrated on 256 training
+                  faces to the teacher's layer statistics (stats) or to reproduce the teacher's biases
               export --run DIR --out DIR (--cache DIR | --threshold X) [--variant V] [--seed N]
                   [--model-id ID] [--model-version V]
-                  (the threshold is chosen on the cache's validation split unless given)
+                  (unless given, the threshold is the one that accepts <= 1% of the cache's
+                  validation different-identity pairs)
                   writes the run's student as a SavedModel + facegate-model.properties
               align --images DIR --out DIR [--size N] [--only FILE] [--models DIR]
                   detect and align every photo once (PNG crops, same relative paths) for
@@ -62,10 +68,12 @@ public final class TrainCli {
                 }
                 case "train" -> {
                     NetworkConfig config = NetworkConfig.variant(o.getOrDefault("variant", "eca96"));
+                    Trainer.Init init = Trainer.Init.parse(o.getOrDefault("init", "random"));
                     Trainer.Settings settings = new Trainer.Settings(config, integer(o, "steps", 3000),
                             integer(o, "batch", 64), Float.parseFloat(o.getOrDefault("lr", "0.002")),
                             integer(o, "warmup", 200), seed(o), integer(o, "checkpoint-every", 200),
-                            integer(o, "validate-every", 500));
+                            integer(o, "validate-every", 500), init, init == Trainer.Init.TEACHER ? teacher(o) : null,
+                            Trainer.Calibration.parse(o.getOrDefault("calibration", "stats")));
                     FaceCache cache = FaceCache.read(path(o, "cache", null));
                     new Trainer(cache, path(o, "run", null), settings, out).train(integer(o, "stop-after", settings.steps()));
                 }
@@ -124,9 +132,11 @@ public final class TrainCli {
         FaceCache cache = FaceCache.read(Path.of(o.get("cache")));
         Trainer.Validation v = new Trainer(cache, run, new Trainer.Settings(config, 1, 2, 1f, 0, seed(o), 1, 1), out)
                 .validate(values);
-        out.printf("validation split: %d faces, rank-1 %.2f%%, pairs %.2f%% (balanced) at threshold %.3f%n", v.faces(),
-                100 * v.rank1(), 100 * v.balancedAccuracy(), v.threshold());
-        return String.format(java.util.Locale.ROOT, "%.3f", v.threshold());
+        out.printf("validation split: %d faces, rank-1 %.2f%%, pairs %.2f%% (balanced) at threshold %.3f;"
+                + " recommended threshold %.3f (false accepts <= %.1f%%, %.2f%% of same pairs accepted)%n", v.faces(),
+                100 * v.rank1(), 100 * v.balancedAccuracy(), v.threshold(), v.gateThreshold(), 100 * Trainer.GATE_FAR,
+                100 * v.gateAcceptRate());
+        return String.format(java.util.Locale.ROOT, "%.3f", v.gateThreshold());
     }
 
     private static Map<String, String> options(String[] args) {
@@ -158,6 +168,25 @@ public final class TrainCli {
 
     private static long seed(Map<String, String> o) {
         return integer(o, "seed", 20221);
+    }
+
+    /**
+     * {@code --teacher FILE}, else the repository's build of the teacher .tflite. A new run checks
+     * that it exists (a resumed one does not read it).
+     */
+    static Path teacher(Map<String, String> o) {
+        return o.containsKey("teacher") ? Path.of(o.get("teacher")) : defaultTeacher();
+    }
+
+    /** models/expo-face-models/target/tflite/MobileFaceNet.tflite of the repository whose tools/facegate-train/target holds the jar. */
+    private static Path defaultTeacher() {
+        Path relative = Path.of("..", "..", "..", "models", "expo-face-models", "target", "tflite", "MobileFaceNet.tflite");
+        try {
+            Path jar = Path.of(TrainCli.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+            return jar.getParent().resolve(relative).normalize();
+        } catch (java.net.URISyntaxException | RuntimeException e) {
+            return relative;
+        }
     }
 
     /** target/models beside the jar (where the build unpacks the detector and teacher). */

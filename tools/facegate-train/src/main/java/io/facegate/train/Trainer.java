@@ -36,22 +36,92 @@ import org.tensorflow.types.TFloat32;
 final class Trainer {
     /** Training settings; all but {@code steps} must match when a run resumes. */
     record Settings(NetworkConfig config, int steps, int batch, float learningRate, int warmup, long seed,
-            int checkpointEvery, int validateEvery) {
+            int checkpointEvery, int validateEvery, Init init, Path teacher, Calibration calibration) {
         Settings {
             if (steps < 1 || batch < 2 || learningRate <= 0 || warmup < 0 || checkpointEvery < 1 || validateEvery < 1) {
                 throw new IllegalArgumentException("steps >= 1, batch >= 2, rate > 0, warm-up >= 0 and intervals >= 1 needed");
             }
+            init = init == null ? Init.RANDOM : init;
+            calibration = calibration == null ? Calibration.STATS : calibration;
+            if (init == Init.TEACHER && teacher == null) {
+                throw new IllegalArgumentException("initialising from the teacher needs the teacher model file");
+            }
+        }
+
+        /** A run from random initialisation. */
+        Settings(NetworkConfig config, int steps, int batch, float learningRate, int warmup, long seed,
+                int checkpointEvery, int validateEvery) {
+            this(config, steps, batch, learningRate, warmup, seed, checkpointEvery, validateEvery, Init.RANDOM, null);
+        }
+
+        /** Batch norm of an inherited student calibrated to the teacher's statistics. */
+        Settings(NetworkConfig config, int steps, int batch, float learningRate, int warmup, long seed,
+                int checkpointEvery, int validateEvery, Init init, Path teacher) {
+            this(config, steps, batch, learningRate, warmup, seed, checkpointEvery, validateEvery, init, teacher,
+                    Calibration.STATS);
         }
     }
 
     /**
+     * How an inherited student's batch norm is set on the calibration faces (the embedding conv
+     * is always matched to the projected targets' statistics).
+     */
+    enum Calibration {
+        /**
+         * every layer's output gets the per-channel mean and deviation the teacher's same layer
+         * has on the same faces at its own input size (corrects the drift from the smaller input,
+         * the dropped blocks and h-swish; the default)
+         */
+        STATS,
+        /** every layer computes the teacher's {@code Wx + b} on the student's own inputs */
+        BIAS;
+
+        static Calibration parse(String s) {
+            return switch (s.toLowerCase(java.util.Locale.ROOT)) {
+                case "stats" -> STATS;
+                case "bias" -> BIAS;
+                default -> throw new IllegalArgumentException("--calibration must be stats or bias, not '" + s + "'");
+            };
+        }
+
+        String key() {
+            return name().toLowerCase(java.util.Locale.ROOT);
+        }
+    }
+
+    /** How a new run's student starts: seeded random values, or inherited from the teacher ({@link WeightInheritance}). */
+    enum Init {
+        RANDOM, TEACHER;
+
+        static Init parse(String s) {
+            return switch (s.toLowerCase(java.util.Locale.ROOT)) {
+                case "random" -> RANDOM;
+                case "teacher" -> TEACHER;
+                default -> throw new IllegalArgumentException("--init must be random or teacher, not '" + s + "'");
+            };
+        }
+
+        String key() {
+            return name().toLowerCase(java.util.Locale.ROOT);
+        }
+    }
+
+    /** Faces the inherited batch norm is calibrated on (training split, no augmentation). */
+    static final int CALIBRATION_FACES = 256;
+
+    /**
      * Validation of the frozen student: similarity agreement with the teacher, rank-1 of labelled
-     * faces, and the cosine threshold that best separates same-identity from different-identity
-     * pairs (balanced accuracy: mean of the two rates, as different pairs far outnumber same ones).
+     * faces, the cosine threshold that best separates same-identity from different-identity pairs
+     * (balanced accuracy: mean of the two rates, as different pairs far outnumber same ones), and the
+     * stricter threshold a door wants: the lowest at which at most {@link #GATE_FAR} of the
+     * different-identity pairs are accepted, with the share of same pairs still accepted there.
      */
     record Validation(double similarityMse, double rank1, double teacherRank1, int faces, double threshold,
-            double balancedAccuracy) {
+            double balancedAccuracy, double gateThreshold, double gateAcceptRate) {
     }
+
+    /** False accept rate on validation pairs that the recommended (gate) threshold allows. */
+    static final double GATE_FAR = 0.01;
 
     private final FaceCache cache;
     private final Path run;
@@ -80,8 +150,16 @@ final class Trainer {
         if (train.size() < settings.batch()) {
             throw new IOException("only " + train.size() + " training faces for a batch of " + settings.batch());
         }
-        Files.createDirectories(run.resolve("checkpoint"));
         int done = resumeStep();
+        TeacherNet teacher = null;
+        if (done == 0 && settings.init() == Init.TEACHER) {
+            teacher = TeacherNet.read(settings.teacher()); // before anything is written: a bad file leaves no run
+            if (teacher.dims() != cache.dims()) {
+                throw new IOException("teacher " + settings.teacher() + " gives " + teacher.dims() + "-d embeddings, the"
+                        + " cache's targets are " + cache.dims() + "-d: not the teacher the cache was made with");
+            }
+        }
+        Files.createDirectories(run.resolve("checkpoint"));
         NetworkConfig config = settings.config();
         int s = config.inputSize();
         int perEpoch = train.size() / settings.batch();
@@ -101,6 +179,11 @@ final class Trainer {
                     session.initialize();
                     log.printf("training %s: %d trainable student parameters, %d faces (%d steps per epoch), %d steps%n",
                             config.name(), config.parameterCount(), train.size(), perEpoch, settings.steps());
+                    if (teacher != null) {
+                        inherit(graph, session, g, teacher, train);
+                        last = validate(Exporter.values(session, g.studentVariables()));
+                        logValidation(0, last);
+                    }
                 }
                 Future<Batch> next = loader.submit(() -> batch(train, done, perEpoch));
                 double embSum = 0;
@@ -135,13 +218,10 @@ final class Trainer {
                     }
                     if (completed % settings.validateEvery() == 0 || completed == end) {
                         last = validate(Exporter.values(session, g.studentVariables()));
-                        log.printf("validation at step %d: similarity MSE %.5f, rank-1 %.2f%% (teacher %.2f%%) on %d faces;"
-                                + " pairs %.2f%% at threshold %.3f%n", completed, last.similarityMse(), 100 * last.rank1(),
-                                100 * last.teacherRank1(), last.faces(), 100 * last.balancedAccuracy(), last.threshold());
-                        appendLog(completed, Double.NaN, Double.NaN, last);
+                        logValidation(completed, last);
                     }
                 }
-                if (done >= end) {
+                if (done >= end && last == null) {
                     last = validate(Exporter.values(session, g.studentVariables()));
                 }
             }
@@ -149,6 +229,62 @@ final class Trainer {
             loader.shutdownNow();
         }
         return last;
+    }
+
+    private void logValidation(int step, Validation v) throws IOException {
+        log.printf("validation at step %d: similarity MSE %.5f, rank-1 %.2f%% (teacher %.2f%%) on %d faces;"
+                + " pairs %.2f%% at threshold %.3f%n", step, v.similarityMse(), 100 * v.rank1(),
+                100 * v.teacherRank1(), v.faces(), 100 * v.balancedAccuracy(), v.threshold());
+        appendLog(step, Double.NaN, Double.NaN, v);
+    }
+
+    /**
+     * Replaces the fresh random initialisation with the teacher's weights: the embedding conv and
+     * training head from the top principal directions of the training targets, batch norm
+     * calibrated on {@link #CALIBRATION_FACES} training faces (seeded choice, no augmentation).
+     */
+    private void inherit(Graph graph, Session session, TrainingGraph g, TeacherNet teacher, List<FaceCache.Face> train) {
+        long start = System.nanoTime();
+        NetworkConfig config = settings.config();
+        List<float[]> targets = new ArrayList<>(2 * train.size());
+        for (FaceCache.Face f : train) {
+            targets.add(f.target());
+            targets.add(f.flippedTarget());
+        }
+        double[] energy = new double[1];
+        double[][] basis = WeightInheritance.principalDirections(targets, cache.dims(), config.embeddingSize(), energy);
+        WeightInheritance.Plan plan = WeightInheritance.plan(config, teacher, basis);
+        List<FaceCache.Face> shuffled = new ArrayList<>(train);
+        Collections.shuffle(shuffled, new Random(settings.seed() * 17 + 5));
+        int n = Math.min(CALIBRATION_FACES, shuffled.size());
+        int s = config.inputSize();
+        float[] batch = new float[n * s * s * 3];
+        for (int i = 0; i < n; i++) {
+            Augment.render(shuffled.get(i).rgb(), cache.size(), s, Augment.Draw.NONE, batch, i * s * s * 3);
+        }
+        List<float[]> calibrationTargets = new ArrayList<>(n);
+        for (int i = 0; i < n; i++) {
+            calibrationTargets.add(shuffled.get(i).target());
+        }
+        Map<String, float[][]> statistics = new java.util.LinkedHashMap<>();
+        if (settings.calibration() == Calibration.STATS) {
+            int t = teacher.inputSize;
+            float[] teacherBatch = new float[n * t * t * 3];
+            for (int i = 0; i < n; i++) {
+                Augment.render(shuffled.get(i).rgb(), cache.size(), t, Augment.Draw.NONE, teacherBatch, i * t * t * 3);
+            }
+            statistics.putAll(WeightInheritance.teacherStatistics(teacher, basis, teacherBatch));
+        }
+        statistics.put("head/embedding", WeightInheritance.projectedStatistics(basis, calibrationTargets));
+        Map<String, float[]> values = WeightInheritance.calibrate(config, Exporter.values(session, g.weights.variables()),
+                plan, batch, statistics);
+        WeightInheritance.assign(graph, session, g.weights, values);
+        log.printf("initialised from teacher %s (%s): %d layers inherited, fresh: %s; embedding on the top %d principal"
+                + " directions of the targets (%.2f%% of their energy); batch norm calibrated (%s) on %d faces (%.0f s)%n",
+                settings.teacher().getFileName(), teacher.describe(), plan.copied().size(),
+                plan.fresh().isEmpty() ? "none" : String.join(", ", plan.fresh()), config.embeddingSize(),
+                100 * energy[0], settings.calibration() == Calibration.STATS ? "to the teacher's statistics"
+                        : "to reproduce the teacher's biases", n, (System.nanoTime() - start) / 1e9);
     }
 
     /** The trained student's variables from the run's last checkpoint. */
@@ -259,8 +395,34 @@ final class Trainer {
             }
         }
         double[] threshold = bestThreshold(student, e, groups);
+        double[] gate = thresholdAtFalseAcceptRate(student, e, groups, GATE_FAR);
         return new Validation(pairs == 0 ? Double.NaN : mse / pairs, rank1(student, e, groups),
-                rank1(teacher, cache.dims(), groups), faces.size(), threshold[0], threshold[1]);
+                rank1(teacher, cache.dims(), groups), faces.size(), threshold[0], threshold[1], gate[0], gate[1]);
+    }
+
+    /**
+     * @return {threshold, same-pair acceptance}: the lowest cosine at which at most {@code far} of
+     *         the different-identity pairs of labelled faces score at or above it
+     */
+    static double[] thresholdAtFalseAcceptRate(float[] vectors, int d, int[] groups, double far) {
+        List<Double> different = new ArrayList<>();
+        List<Double> same = new ArrayList<>();
+        for (int i = 0; i < groups.length; i++) {
+            for (int j = i + 1; j < groups.length; j++) {
+                if (groups[i] >= 0 && groups[j] >= 0) {
+                    (groups[i] == groups[j] ? same : different).add(dot(vectors, i, j, d));
+                }
+            }
+        }
+        if (same.isEmpty() || different.isEmpty()) {
+            return new double[] {Double.NaN, Double.NaN};
+        }
+        different.sort(Collections.reverseOrder());
+        int allowed = (int) Math.floor(far * different.size());
+        // just above the first different pair that must be rejected
+        double threshold = Math.nextUp(different.get(Math.min(allowed, different.size() - 1)));
+        long accepted = same.stream().filter(s -> s >= threshold).count();
+        return new double[] {threshold, (double) accepted / same.size()};
     }
 
     /**
@@ -378,6 +540,11 @@ final class Trainer {
         p.setProperty("warmup", Integer.toString(settings.warmup()));
         p.setProperty("seed", Long.toString(settings.seed()));
         p.setProperty("faces", Integer.toString(cache.faces().size()));
+        p.setProperty("init", settings.init().key());
+        if (settings.init() == Init.TEACHER) {
+            p.setProperty("init.teacher", settings.teacher().getFileName().toString());
+            p.setProperty("init.calibration", settings.calibration().key());
+        }
         return p;
     }
 
@@ -392,7 +559,8 @@ final class Trainer {
             old.load(in);
         }
         Properties now = settingsProperties();
-        for (String key : List.of("variant", "batch", "learning.rate", "warmup", "seed", "faces")) {
+        old.putIfAbsent("init", Init.RANDOM.key()); // runs from before --init started at random
+        for (String key : List.of("variant", "batch", "learning.rate", "warmup", "seed", "faces", "init")) {
             if (!now.getProperty(key).equals(old.getProperty(key))) {
                 throw new IOException(run + " holds a run with " + key + "=" + old.getProperty(key) + ", not "
                         + now.getProperty(key) + "; use another --run folder");

@@ -41,6 +41,21 @@ class TrainCliTest {
     }
 
     @Test
+    void teacherInitNeedsAnExistingTeacherFile() throws Exception {
+        TrainerTest.syntheticCache().write(dir.resolve("cache"));
+        String run = dir.resolve("run").toString();
+        assertEquals(1, run("train", "--cache", dir.resolve("cache").toString(), "--run", run, "--batch", "8",
+                "--init", "teacher", "--teacher", dir.resolve("none.tflite").toString()));
+        assertTrue(err.toString(StandardCharsets.UTF_8).contains("teacher model " + dir.resolve("none.tflite")
+                + " does not exist"), err.toString());
+        assertEquals(2, run("train", "--cache", dir.toString(), "--run", run, "--init", "warm"));
+        assertTrue(err.toString(StandardCharsets.UTF_8).contains("--init must be random or teacher"), err.toString());
+        assertEquals(2, run("train", "--cache", dir.toString(), "--run", run, "--calibration", "guess"));
+        assertTrue(err.toString(StandardCharsets.UTF_8).contains("--calibration must be stats or bias"), err.toString());
+        assertTrue(!Files.exists(dir.resolve("run")), "nothing started");
+    }
+
+    @Test
     void missingOrCorruptCacheFailsClearly() throws Exception {
         assertEquals(1, run("train", "--cache", dir.toString(), "--run", dir.resolve("run").toString()));
         assertTrue(err.toString(StandardCharsets.UTF_8).contains("run 'prepare' first"), err.toString());

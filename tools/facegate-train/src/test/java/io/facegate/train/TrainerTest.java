@@ -147,6 +147,10 @@ class TrainerTest {
         assertEquals(1.0, t[1], 1e-9);
         assertTrue(t[0] > 0.28 && t[0] < 0.96, "threshold " + t[0] + " lies between the pair scores");
         assertTrue(Double.isNaN(Trainer.bestThreshold(v, 2, new int[] {0, 1, 2, 3})[0]), "no same pairs, no threshold");
+        // different pairs score 0.28, 0.28, 0, 0.5376: with no false accept allowed, just above 0.5376
+        double[] gate = Trainer.thresholdAtFalseAcceptRate(v, 2, groups, 0.0);
+        assertTrue(gate[0] > 0.5375 && gate[0] < 0.538, "gate threshold " + gate[0]);
+        assertEquals(1.0, gate[1], 1e-9);
     }
 
     @Test
