@@ -406,41 +406,28 @@ final class WeightInheritance {
             merged.put(name, v);
             assign.put(name, v);
         });
-        int s = config.inputSize();
-        try (Graph graph = new Graph(); Session session = new Session(graph)) {
-            Ops tf = Ops.create(graph);
-            Operand<TFloat32> input = tf.constant(Shape.of(batch.length / (s * s * 3), s, s, 3),
-                    DataBuffers.of(batch, true, false));
-            TeacherEquivalent weights = new TeacherEquivalent(tf, merged, plan.biases(), targets);
-            new EcaMobileFaceNet(config, tf, weights).embed(input);
-            Session.Runner runner = session.runner();
-            for (Operand<TFloat32>[] m : weights.moments.values()) {
-                runner.fetch(m[0]).fetch(m[1]);
-            }
-            try (Result r = runner.run()) {
-                int i = 0;
-                for (String layer : weights.moments.keySet()) {
-                    float[] mean = floats(r.get(i++));
-                    float[] variance = floats(r.get(i++));
-                    float[] bias = plan.biases().get(layer);
-                    float[][] target = targets.get(layer);
-                    if (target != null) {
-                        assign.put(layer + "/bn/gamma", target[1].clone());
-                        assign.put(layer + "/bn/beta", target[0].clone());
-                    } else if (bias != null) {
-                        float[] gamma = new float[mean.length];
-                        float[] beta = new float[mean.length];
-                        for (int c = 0; c < mean.length; c++) {
-                            gamma[c] = (float) Math.sqrt(variance[c] + TrainableWeights.BN_EPSILON);
-                            beta[c] = mean[c] + bias[c];
-                        }
-                        assign.put(layer + "/bn/gamma", gamma);
-                        assign.put(layer + "/bn/beta", beta);
-                    }
-                    assign.put(layer + "/bn/mean", mean);
-                    assign.put(layer + "/bn/variance", variance);
+        for (Map.Entry<String, float[][]> e : moments(config, batch,
+                tf -> new TeacherEquivalent(tf, merged, plan.biases(), targets)).entrySet()) {
+            String layer = e.getKey();
+            float[] mean = e.getValue()[0];
+            float[] variance = e.getValue()[1];
+            float[] bias = plan.biases().get(layer);
+            float[][] target = targets.get(layer);
+            if (target != null) {
+                assign.put(layer + "/bn/gamma", target[1].clone());
+                assign.put(layer + "/bn/beta", target[0].clone());
+            } else if (bias != null) {
+                float[] gamma = new float[mean.length];
+                float[] beta = new float[mean.length];
+                for (int c = 0; c < mean.length; c++) {
+                    gamma[c] = (float) Math.sqrt(variance[c] + TrainableWeights.BN_EPSILON);
+                    beta[c] = mean[c] + bias[c];
                 }
+                assign.put(layer + "/bn/gamma", gamma);
+                assign.put(layer + "/bn/beta", beta);
             }
+            assign.put(layer + "/bn/mean", mean);
+            assign.put(layer + "/bn/variance", variance);
         }
         return assign;
     }
@@ -498,13 +485,39 @@ final class WeightInheritance {
             }
         }
         Plan plan = plan(config, teacher, b);
-        int s = config.inputSize();
         Map<String, float[][]> stats = new LinkedHashMap<>();
+        for (Map.Entry<String, float[][]> layer : moments(config, batch,
+                tf -> new TeacherEquivalent(tf, plan.values(), plan.biases())).entrySet()) {
+            float[] mean = layer.getValue()[0];
+            float[] variance = layer.getValue()[1];
+            float[] bias = plan.biases().get(layer.getKey());
+            float[] std = new float[variance.length];
+            for (int c = 0; c < mean.length; c++) {
+                mean[c] += bias[c];
+                std[c] = (float) Math.sqrt(variance[c]);
+            }
+            stats.put(layer.getKey(), new float[][] {mean, std});
+        }
+        if (basis == null) {
+            stats.remove("head/embedding"); // the teacher's own 192-d space, not the student's
+        }
+        return stats;
+    }
+
+    /**
+     * Runs the teacher-equivalent network over {@code batch} once.
+     *
+     * @return per batch-normalised layer, in network order, {mean, population variance} of its conv output
+     */
+    private static Map<String, float[][]> moments(NetworkConfig config, float[] batch,
+            java.util.function.Function<Ops, TeacherEquivalent> weightsFor) {
+        int s = config.inputSize();
+        Map<String, float[][]> moments = new LinkedHashMap<>();
         try (Graph graph = new Graph(); Session session = new Session(graph)) {
             Ops tf = Ops.create(graph);
             Operand<TFloat32> input = tf.constant(Shape.of(batch.length / (s * s * 3), s, s, 3),
                     DataBuffers.of(batch, true, false));
-            TeacherEquivalent weights = new TeacherEquivalent(tf, plan.values(), plan.biases());
+            TeacherEquivalent weights = weightsFor.apply(tf);
             new EcaMobileFaceNet(config, tf, weights).embed(input);
             Session.Runner runner = session.runner();
             for (Operand<TFloat32>[] m : weights.moments.values()) {
@@ -513,22 +526,11 @@ final class WeightInheritance {
             try (Result r = runner.run()) {
                 int i = 0;
                 for (String layer : weights.moments.keySet()) {
-                    float[] mean = floats(r.get(i++));
-                    float[] variance = floats(r.get(i++));
-                    float[] bias = plan.biases().get(layer);
-                    float[] std = new float[variance.length];
-                    for (int c = 0; c < mean.length; c++) {
-                        mean[c] += bias[c];
-                        std[c] = (float) Math.sqrt(variance[c]);
-                    }
-                    stats.put(layer, new float[][] {mean, std});
+                    moments.put(layer, new float[][] {floats(r.get(i++)), floats(r.get(i++))});
                 }
             }
         }
-        if (basis == null) {
-            stats.remove("head/embedding"); // the teacher's own 192-d space, not the student's
-        }
-        return stats;
+        return moments;
     }
 
     private static float[] floats(Tensor t) {
