@@ -4,34 +4,21 @@ import io.facegate.api.AlignedFace;
 import io.facegate.api.DetectedFace;
 import io.facegate.api.FaceAligner;
 import io.facegate.api.RgbImage;
+import io.facegate.detect.mtcnn.internal.MtcnnFaceDetector;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
-import org.openjdk.jmh.annotations.BenchmarkMode;
-import org.openjdk.jmh.annotations.Fork;
 import org.openjdk.jmh.annotations.Level;
-import org.openjdk.jmh.annotations.Measurement;
-import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
 import org.openjdk.jmh.annotations.Param;
-import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
-import org.openjdk.jmh.annotations.State;
-import org.openjdk.jmh.annotations.Threads;
-import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * The production 5-point similarity aligner: estimate the transform from the landmarks, then
  * the bilinear inverse warp to a {@code size x size} crop, on the best face MTCNN finds in
  * {@value Fixtures#FACE_PHOTO} (detected once in setup). Score: <b>microseconds per warp</b>.
  */
-@State(Scope.Benchmark)
-@BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.MICROSECONDS)
-@Fork(1)
-@Threads(1)
-@Warmup(iterations = 3, time = 3)
-@Measurement(iterations = 5, time = 5)
-public class AlignBenchmark {
+public class AlignBenchmark extends StageBenchmark {
     /** Side of the aligned crop. */
     @Param({"112"})
     public int size;
@@ -44,7 +31,7 @@ public class AlignBenchmark {
     @Setup(Level.Trial)
     public void setUp() {
         image = RgbImage.of(Fixtures.read(Fixtures.photo(Fixtures.FACE_PHOTO)));
-        try (Mtcnn detector = Fixtures.detector()) {
+        try (MtcnnFaceDetector detector = Fixtures.detector()) {
             face = Fixtures.bestFace(image, detector, Fixtures.FACE_PHOTO);
         }
     }

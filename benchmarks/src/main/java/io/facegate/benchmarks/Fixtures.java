@@ -6,6 +6,8 @@ import io.facegate.api.DetectedFace;
 import io.facegate.api.FaceAligner;
 import io.facegate.api.FaceDetector;
 import io.facegate.api.RgbImage;
+import io.facegate.detect.mtcnn.internal.MtcnnDetectorConfig;
+import io.facegate.detect.mtcnn.internal.MtcnnFaceDetector;
 import io.facegate.tensorflow.LoadedModel;
 import io.facegate.tensorflow.SavedModelEmbedder;
 import java.awt.Graphics2D;
@@ -18,6 +20,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
+import java.util.StringJoiner;
 import javax.imageio.ImageIO;
 
 /**
@@ -40,6 +43,9 @@ public final class Fixtures {
      * survive the centre crop to 4:3 and 16:9 ({@value #FACE_PHOTO} is a portrait whose face a 4:3 crop cuts).
      */
     public static final String FRAME_PHOTO = "obama_and_biden.jpg";
+    /** The detector settings {@link #describeDetectorSettings()} reports, in this order. */
+    static final List<String> DETECTOR_SETTINGS = List.of("minFaceSize", "scaleFactor", "pnetThreshold",
+            "rnetThreshold", "onetThreshold", "maxImageSide");
     /** Most faces per TensorFlow run, as the MobileFaceNet bundle's default {@code max_batch}. */
     public static final int MAX_BATCH = 16;
 
@@ -182,11 +188,31 @@ public final class Fixtures {
         throw new IllegalArgumentException("frame size must be WIDTHxHEIGHT, e.g. 640x480, got '" + size + "'");
     }
 
-    /** @return the production MTCNN detector ({@link Mtcnn#load}: the gateway's defaults); close it */
-    public static Mtcnn detector() {
+    /** @return the production MTCNN detector with the gateway's defaults; close it */
+    public static MtcnnFaceDetector detector() {
         configureJavaCpp();
         requireModels();
-        return Mtcnn.load(modelsDir());
+        return MtcnnFaceDetector.load(modelsDir());
+    }
+
+    /**
+     * The defaults that {@link #detector()} runs with, read from the defaults of the detector's
+     * configuration type (both come from the same constants), for reports.
+     *
+     * @return e.g. {@code defaults[minFaceSize=20, ..., onetThreshold=0.9, maxImageSide=1280]}
+     */
+    public static String describeDetectorSettings() {
+        StringJoiner s = new StringJoiner(", ", "defaults[", "]");
+        for (String name : DETECTOR_SETTINGS) {
+            Object value;
+            try {
+                value = MtcnnDetectorConfig.class.getMethod(name).getDefaultValue();
+            } catch (NoSuchMethodException | RuntimeException e) {
+                value = "?";
+            }
+            s.add(name + "=" + value);
+        }
+        return s.toString();
     }
 
     /** @return the production MobileFaceNet-112 embedder (the code the model bundle wraps); close it */
@@ -224,7 +250,7 @@ public final class Fixtures {
      */
     public static AlignedFace alignedFace(String photo, int size) {
         RgbImage image = RgbImage.of(read(photo(photo)));
-        try (Mtcnn detector = detector()) {
+        try (MtcnnFaceDetector detector = detector()) {
             return aligner().align(image, bestFace(image, detector, photo), size);
         }
     }

@@ -5,6 +5,7 @@ import io.facegate.api.DetectedFace;
 import io.facegate.api.Embedding;
 import io.facegate.api.FaceAligner;
 import io.facegate.api.RgbImage;
+import io.facegate.detect.mtcnn.internal.MtcnnFaceDetector;
 import io.facegate.tensorflow.SavedModelEmbedder;
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryUsage;
@@ -232,7 +233,7 @@ public final class LeakCheck {
         RgbImage photo = RgbImage.of(Fixtures.read(Fixtures.photo(o.photo())));
         RgbImage frame = o.frame().equalsIgnoreCase("original") ? photo : frame(photo, o.frame());
         FaceAligner aligner = Fixtures.aligner();
-        try (Mtcnn detector = Fixtures.detector(); SavedModelEmbedder embedder = Fixtures.embedder()) {
+        try (MtcnnFaceDetector detector = Fixtures.detector(); SavedModelEmbedder embedder = Fixtures.embedder()) {
             int size = embedder.model().inputSize();
             Call call;
             if (o.mode() == Mode.FULL) {

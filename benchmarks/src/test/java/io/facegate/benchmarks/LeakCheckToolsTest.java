@@ -119,8 +119,8 @@ class LeakCheckToolsTest {
 
     @Test
     void describesTheDetectorDefaultsWithoutLoadingModels() {
-        String d = Mtcnn.describeSettings();
-        for (String name : Mtcnn.SETTINGS) {
+        String d = Fixtures.describeDetectorSettings();
+        for (String name : Fixtures.DETECTOR_SETTINGS) {
             assertTrue(d.contains(name + "=") && !d.contains(name + "=?"), d);
         }
     }

@@ -5,6 +5,7 @@ import io.facegate.api.DetectedFace;
 import io.facegate.api.FaceAligner;
 import io.facegate.api.FaceGateException;
 import io.facegate.api.RgbImage;
+import io.facegate.detect.mtcnn.internal.MtcnnFaceDetector;
 import io.facegate.tensorflow.LoadedModel;
 import io.facegate.tensorflow.SavedModelEmbedder;
 import java.io.IOException;
@@ -174,7 +175,7 @@ final class BenchCommand {
         DetectedFace face = null;
         FaceAligner aligner = StageFactory.aligner();
         if (hasMtcnn) {
-            try (StageFactory.Mtcnn detector = StageFactory.mtcnn(c.models())) {
+            try (MtcnnFaceDetector detector = StageFactory.mtcnn(c.models())) {
                 List<DetectedFace> faces = detector.detect(photo);
                 int chosen = FaceChoice.choose(faces, photo.width(), photo.height());
                 face = chosen < 0 ? null : faces.get(chosen);

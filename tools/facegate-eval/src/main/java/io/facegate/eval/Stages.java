@@ -3,6 +3,7 @@ package io.facegate.eval;
 import io.facegate.api.FaceAligner;
 import io.facegate.api.FaceGateException;
 import io.facegate.api.ModelInfo;
+import io.facegate.detect.mtcnn.internal.MtcnnFaceDetector;
 import io.facegate.tensorflow.LoadedModel;
 import io.facegate.tensorflow.SavedModelEmbedder;
 import java.nio.file.Files;
@@ -11,10 +12,10 @@ import java.nio.file.Path;
 /** The native stages of one run, loaded from a models folder and closed together. */
 final class Stages implements AutoCloseable {
     private final SavedModelEmbedder embedder;
-    private final StageFactory.Mtcnn detector;
+    private final MtcnnFaceDetector detector;
     private final FaceAligner aligner;
 
-    private Stages(SavedModelEmbedder embedder, StageFactory.Mtcnn detector, FaceAligner aligner) {
+    private Stages(SavedModelEmbedder embedder, MtcnnFaceDetector detector, FaceAligner aligner) {
         this.embedder = embedder;
         this.detector = detector;
         this.aligner = aligner;

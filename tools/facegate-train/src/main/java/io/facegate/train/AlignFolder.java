@@ -36,10 +36,9 @@ final class AlignFolder {
                     || only.contains(images.relativize(p).getName(0).toString())).sorted().toList();
         }
         SimilarityFaceAligner aligner = new SimilarityFaceAligner();
-        MtcnnFaceDetector detector = MtcnnFaceDetector.load(models);
         StringBuilder noFace = new StringBuilder();
         int written = 0;
-        try {
+        try (MtcnnFaceDetector detector = MtcnnFaceDetector.load(models)) {
             for (int i = 0; i < files.size(); i++) {
                 Path file = files.get(i);
                 Path rel = images.relativize(file);
@@ -58,8 +57,6 @@ final class AlignFolder {
                     log.printf("align: %d/%d%n", i + 1, files.size());
                 }
             }
-        } finally {
-            detector.close();
         }
         Files.writeString(out.resolve("no-face.txt"), noFace.toString());
         log.printf("align: %d of %d photos aligned to %dx%d in %s (no face: see no-face.txt)%n", written, files.size(),

@@ -95,8 +95,8 @@ final class Prepare {
         int unreadable = 0;
         long start = System.nanoTime();
         SimilarityFaceAligner aligner = new SimilarityFaceAligner();
-        MtcnnFaceDetector detector = MtcnnFaceDetector.load(models);
-        try (SavedModelEmbedder teacher = new SavedModelEmbedder(LoadedModel.load(models.resolve(TEACHER_ID)), 32)) {
+        try (MtcnnFaceDetector detector = MtcnnFaceDetector.load(models);
+                SavedModelEmbedder teacher = new SavedModelEmbedder(LoadedModel.load(models.resolve(TEACHER_ID)), 32)) {
             if (teacher.model().inputSize() != TEACHER_SIZE) {
                 throw new IOException("teacher " + TEACHER_ID + " takes " + teacher.model().inputSize() + "px");
             }
@@ -133,8 +133,6 @@ final class Prepare {
                     faces.size(), result.split(true).size(), photos.size(), noFace, unreadable,
                     (System.nanoTime() - start) / 1e9);
             return result;
-        } finally {
-            detector.close();
         }
     }
 

@@ -18,11 +18,13 @@ import org.osgi.service.metatype.annotations.Designate;
 /**
  * The MTCNN {@link FaceDetector}: the cascade of {@link MtcnnCascade} over the three
  * nets this bundle ships (SavedModels under {@code models/mtcnn-*}). Thread-safe.
+ * {@link AutoCloseable} for the tools that run it outside OSGi; DS registers it only as a
+ * {@link FaceDetector}.
  */
 @Component(service = FaceDetector.class, configurationPid = MtcnnFaceDetector.PID,
         property = FaceDetector.PROP_DETECTOR_ID + "=" + MtcnnFaceDetector.DETECTOR_ID)
 @Designate(ocd = MtcnnDetectorConfig.class)
-public final class MtcnnFaceDetector implements FaceDetector {
+public final class MtcnnFaceDetector implements FaceDetector, AutoCloseable {
     /** Configuration PID. */
     public static final String PID = "io.facegate.detect.mtcnn";
     /** Value of {@link FaceDetector#PROP_DETECTOR_ID}. */
@@ -97,6 +99,7 @@ public final class MtcnnFaceDetector implements FaceDetector {
 
     /** Frees the nets this detector loaded; nets lent by a caller stay open. */
     @Deactivate
+    @Override
     public void close() {
         if (ownedNets != null) {
             ownedNets.close();
