@@ -20,13 +20,15 @@ public final class TrainCli {
                   of celeba-dev (seeded split by identity; the held-out half is listed in the cache)
               train --cache DIR --run DIR [--variant eca96|r96-hswish|r96-prelu] [--steps N]
                   [--batch N] [--lr X] [--warmup N] [--seed N] [--checkpoint-every N] [--validate-every N] [--stop-after N]
-                  [--init random|teacher] [--teacher FILE] [--calibration stats|bias]
+                  [--init random|teacher|run] [--teacher FILE] [--calibration stats|bias] [--from DIR]
                   trains, or resumes the run in --run; --stop-after ends this session's share at
                   step N (the schedule still spans --steps); progress on stdout, log.tsv in --run;
                   --init teacher starts a new run from the pretrained MobileFaceNet's weights (--teacher:
                   its .tflite, by default models/expo-face-models/target/tflite/MobileFaceNet.tflite
                   of the repository the jar was built in); its batch norm is calibrated on 256 training
-                  faces to the teacher's layer statistics (stats) or to reproduce the teacher's biases
+                  faces to the teacher's layer statistics (stats) or to reproduce the teacher's biases;
+                  --init run --from DIR starts a new run where the run in DIR ended (weights and
+                  optimiser state), e.g. a second stage at a lower --lr
               export --run DIR --out DIR (--cache DIR | --threshold X) [--variant V] [--seed N]
                   [--model-id ID] [--model-version V]
                   (unless given, the threshold is the one that accepts <= 1% of the cache's
@@ -72,7 +74,11 @@ public final class TrainCli {
                     Trainer.Settings settings = new Trainer.Settings(config, integer(o, "steps", 3000),
                             integer(o, "batch", 64), Float.parseFloat(o.getOrDefault("lr", "0.002")),
                             integer(o, "warmup", 200), seed(o), integer(o, "checkpoint-every", 200),
-                            integer(o, "validate-every", 500), init, init == Trainer.Init.TEACHER ? teacher(o) : null,
+                            integer(o, "validate-every", 500), init, switch (init) {
+                                case TEACHER -> teacher(o);
+                                case RUN -> path(o, "from", null);
+                                case RANDOM -> null;
+                            },
                             Trainer.Calibration.parse(o.getOrDefault("calibration", "stats")));
                     FaceCache cache = FaceCache.read(path(o, "cache", null));
                     new Trainer(cache, path(o, "run", null), settings, out).train(integer(o, "stop-after", settings.steps()));

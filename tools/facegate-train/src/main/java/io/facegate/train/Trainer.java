@@ -34,17 +34,25 @@ import org.tensorflow.types.TFloat32;
  * checkpoint and {@code log.tsv}; starting again on the same folder resumes.
  */
 final class Trainer {
-    /** Training settings; all but {@code steps} must match when a run resumes. */
+    /**
+     * Training settings; all but {@code steps} must match when a run resumes.
+     *
+     * @param source the teacher's {@code .tflite} for {@link Init#TEACHER}, the earlier run's folder for
+     *               {@link Init#RUN}, otherwise unused
+     */
     record Settings(NetworkConfig config, int steps, int batch, float learningRate, int warmup, long seed,
-            int checkpointEvery, int validateEvery, Init init, Path teacher, Calibration calibration) {
+            int checkpointEvery, int validateEvery, Init init, Path source, Calibration calibration) {
         Settings {
             if (steps < 1 || batch < 2 || learningRate <= 0 || warmup < 0 || checkpointEvery < 1 || validateEvery < 1) {
                 throw new IllegalArgumentException("steps >= 1, batch >= 2, rate > 0, warm-up >= 0 and intervals >= 1 needed");
             }
             init = init == null ? Init.RANDOM : init;
             calibration = calibration == null ? Calibration.STATS : calibration;
-            if (init == Init.TEACHER && teacher == null) {
+            if (init == Init.TEACHER && source == null) {
                 throw new IllegalArgumentException("initialising from the teacher needs the teacher model file");
+            }
+            if (init == Init.RUN && source == null) {
+                throw new IllegalArgumentException("continuing an earlier run needs its folder (--from)");
             }
         }
 
@@ -56,8 +64,8 @@ final class Trainer {
 
         /** Batch norm of an inherited student calibrated to the teacher's statistics. */
         Settings(NetworkConfig config, int steps, int batch, float learningRate, int warmup, long seed,
-                int checkpointEvery, int validateEvery, Init init, Path teacher) {
-            this(config, steps, batch, learningRate, warmup, seed, checkpointEvery, validateEvery, init, teacher,
+                int checkpointEvery, int validateEvery, Init init, Path source) {
+            this(config, steps, batch, learningRate, warmup, seed, checkpointEvery, validateEvery, init, source,
                     Calibration.STATS);
         }
     }
@@ -89,15 +97,21 @@ final class Trainer {
         }
     }
 
-    /** How a new run's student starts: seeded random values, or inherited from the teacher ({@link WeightInheritance}). */
+    /**
+     * How a new run's student starts: seeded random values, inherited from the teacher
+     * ({@link WeightInheritance}), or where an earlier run of the same network ended (its weights
+     * and optimiser state, from its checkpoint): a further stage under a new schedule, such as a
+     * lower rate, that leaves the earlier run's folder as it was.
+     */
     enum Init {
-        RANDOM, TEACHER;
+        RANDOM, TEACHER, RUN;
 
         static Init parse(String s) {
             return switch (s.toLowerCase(java.util.Locale.ROOT)) {
                 case "random" -> RANDOM;
                 case "teacher" -> TEACHER;
-                default -> throw new IllegalArgumentException("--init must be random or teacher, not '" + s + "'");
+                case "run" -> RUN;
+                default -> throw new IllegalArgumentException("--init must be random, teacher or run, not '" + s + "'");
             };
         }
 
@@ -153,12 +167,13 @@ final class Trainer {
         int done = resumeStep();
         TeacherNet teacher = null;
         if (done == 0 && settings.init() == Init.TEACHER) {
-            teacher = TeacherNet.read(settings.teacher()); // before anything is written: a bad file leaves no run
+            teacher = TeacherNet.read(settings.source()); // before anything is written: a bad file leaves no run
             if (teacher.dims() != cache.dims()) {
-                throw new IOException("teacher " + settings.teacher() + " gives " + teacher.dims() + "-d embeddings, the"
+                throw new IOException("teacher " + settings.source() + " gives " + teacher.dims() + "-d embeddings, the"
                         + " cache's targets are " + cache.dims() + "-d: not the teacher the cache was made with");
             }
         }
+        int sourceSteps = done == 0 && settings.init() == Init.RUN ? checkSource() : 0;
         Files.createDirectories(run.resolve("checkpoint"));
         NetworkConfig config = settings.config();
         int s = config.inputSize();
@@ -181,6 +196,11 @@ final class Trainer {
                             config.name(), config.parameterCount(), train.size(), perEpoch, settings.steps());
                     if (teacher != null) {
                         inherit(graph, session, g, teacher, train);
+                    } else if (settings.init() == Init.RUN) {
+                        session.restore(settings.source().resolve("checkpoint").resolve("ckpt").toString());
+                        log.printf("continuing from %s at its step %d%n", settings.source(), sourceSteps);
+                    }
+                    if (settings.init() != Init.RANDOM) {
                         last = validate(Exporter.values(session, g.studentVariables()));
                         logValidation(0, last);
                     }
@@ -281,7 +301,7 @@ final class Trainer {
         WeightInheritance.assign(graph, session, g.weights, values);
         log.printf("initialised from teacher %s (%s): %d layers inherited, fresh: %s; embedding on the top %d principal"
                 + " directions of the targets (%.2f%% of their energy); batch norm calibrated (%s) on %d faces (%.0f s)%n",
-                settings.teacher().getFileName(), teacher.describe(), plan.copied().size(),
+                settings.source().getFileName(), teacher.describe(), plan.copied().size(),
                 plan.fresh().isEmpty() ? "none" : String.join(", ", plan.fresh()), config.embeddingSize(),
                 100 * energy[0], settings.calibration() == Calibration.STATS ? "to the teacher's statistics"
                         : "to reproduce the teacher's biases", n, (System.nanoTime() - start) / 1e9);
@@ -542,10 +562,37 @@ final class Trainer {
         p.setProperty("faces", Integer.toString(cache.faces().size()));
         p.setProperty("init", settings.init().key());
         if (settings.init() == Init.TEACHER) {
-            p.setProperty("init.teacher", settings.teacher().getFileName().toString());
+            p.setProperty("init.teacher", settings.source().getFileName().toString());
             p.setProperty("init.calibration", settings.calibration().key());
+        } else if (settings.init() == Init.RUN) {
+            p.setProperty("init.run", settings.source().toAbsolutePath().normalize().toString());
         }
         return p;
+    }
+
+    /**
+     * The earlier run a new {@link Init#RUN} run starts from must hold a checkpoint of the same
+     * network on the same faces.
+     *
+     * @return its completed steps
+     */
+    private int checkSource() throws IOException {
+        Path file = settings.source().resolve("run.properties");
+        if (!Files.isRegularFile(file)) {
+            throw new IOException("no training run to continue from in " + settings.source());
+        }
+        Properties old = new Properties();
+        try (Reader in = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+            old.load(in);
+        }
+        Properties now = settingsProperties();
+        for (String key : List.of("variant", "faces")) {
+            if (!now.getProperty(key).equals(old.getProperty(key))) {
+                throw new IOException(settings.source() + " holds a run with " + key + "=" + old.getProperty(key)
+                        + ", not " + now.getProperty(key) + ": it cannot be continued as this one");
+            }
+        }
+        return Integer.parseInt(old.getProperty("completed.steps", "0"));
     }
 
     /** 0 for a new run; the completed steps of a matching earlier run; an error for a different one. */

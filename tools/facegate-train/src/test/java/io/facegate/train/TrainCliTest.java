@@ -49,7 +49,9 @@ class TrainCliTest {
         assertTrue(err.toString(StandardCharsets.UTF_8).contains("teacher model " + dir.resolve("none.tflite")
                 + " does not exist"), err.toString());
         assertEquals(2, run("train", "--cache", dir.toString(), "--run", run, "--init", "warm"));
-        assertTrue(err.toString(StandardCharsets.UTF_8).contains("--init must be random or teacher"), err.toString());
+        assertTrue(err.toString(StandardCharsets.UTF_8).contains("--init must be random, teacher or run"), err.toString());
+        assertEquals(2, run("train", "--cache", dir.toString(), "--run", run, "--init", "run"));
+        assertTrue(err.toString(StandardCharsets.UTF_8).contains("--from is required"), err.toString());
         assertEquals(2, run("train", "--cache", dir.toString(), "--run", run, "--calibration", "guess"));
         assertTrue(err.toString(StandardCharsets.UTF_8).contains("--calibration must be stats or bias"), err.toString());
         assertTrue(!Files.exists(dir.resolve("run")), "nothing started");

@@ -105,6 +105,48 @@ class TrainerTest {
     }
 
     @Test
+    void aNewRunContinuesWhereAnEarlierOneEndedAndLeavesItAlone() throws IOException {
+        FaceCache cache = syntheticCache();
+        trainer(cache, dir.resolve("first"), 20, new ByteArrayOutputStream()).train();
+        String firstProperties = Files.readString(dir.resolve("first/run.properties"));
+        ByteArrayOutputStream log = new ByteArrayOutputStream();
+        Trainer second = new Trainer(cache, dir.resolve("second"), new Trainer.Settings(TINY, 5, 8, 0.001f, 0, 7, 10,
+                100, Trainer.Init.RUN, dir.resolve("first")), new PrintStream(log, true, StandardCharsets.UTF_8));
+        second.train();
+        assertTrue(log.toString(StandardCharsets.UTF_8).contains("continuing from " + dir.resolve("first")
+                + " at its step 20"), log.toString());
+        // validated before its first step: the earlier run's final weights, so its final validation
+        double[] firstEnd = validationRow(dir.resolve("first"), -1);
+        double[] secondStart = validationRow(dir.resolve("second"), 0);
+        assertArrayEquals(firstEnd, secondStart, 1e-5, "step-0 validation of the new run");
+        assertEquals(firstProperties, Files.readString(dir.resolve("first/run.properties")), "the earlier run is unchanged");
+        assertTrue(Files.readString(dir.resolve("second/run.properties")).contains("init=run"));
+
+        NetworkConfig other = NetworkConfig.of("tiny-prelu", 32, 1, 1, NetworkConfig.Activation.PRELU, false, 16);
+        Trainer wrong = new Trainer(cache, dir.resolve("third"), new Trainer.Settings(other, 5, 8, 0.001f, 0, 7, 10,
+                100, Trainer.Init.RUN, dir.resolve("first")), new PrintStream(log, true, StandardCharsets.UTF_8));
+        IOException e = assertThrows(IOException.class, wrong::train);
+        assertTrue(e.getMessage().contains("variant=tiny"), e.getMessage());
+        assertTrue(!Files.exists(dir.resolve("third/run.properties")), "a refused run writes nothing");
+    }
+
+    /** The validation columns of log.tsv at a step, or the last validation. */
+    private static double[] validationRow(Path run, int step) throws IOException {
+        double[] found = null;
+        for (String line : Files.readAllLines(run.resolve("log.tsv"))) {
+            String[] f = line.split("\t", -1);
+            if (f.length > 3 && !f[3].isEmpty() && !f[0].equals("step") && (step < 0 || Integer.parseInt(f[0]) == step)) {
+                found = new double[5];
+                for (int i = 0; i < found.length; i++) {
+                    found[i] = f[3 + i].isEmpty() ? Double.NaN : Double.parseDouble(f[3 + i]); // NaN is written empty
+                }
+            }
+        }
+        assertTrue(found != null, "no validation in " + run + " at step " + step);
+        return found;
+    }
+
+    @Test
     void exportedModelLoadsAsAFacegateEmbedder() throws IOException {
         FaceCache cache = syntheticCache();
         trainer(cache, dir.resolve("run"), 5, new ByteArrayOutputStream()).train();
