@@ -36,7 +36,7 @@ import org.osgi.service.metatype.annotations.ObjectClassDefinition;
 public class EcaMobileFaceNetEmbedder implements FaceEmbedder {
     static final String PID = "io.facegate.embed.ecamobilefacenet";
     static final String MODEL_ID = "eca-mobilefacenet-96";
-    static final String MODEL_VERSION = "1";
+    static final String MODEL_VERSION = "2";
     static final int INPUT_SIZE = 96;
     static final int EMBEDDING_SIZE = 128;
     static final String MODEL_PATH = "models/" + MODEL_ID;

@@ -66,7 +66,7 @@ class EcaMobileFaceNetEmbedderTest {
     void shipsTheModelItRegistersAs() {
         ModelInfo m = embedder.model();
         assertEquals("eca-mobilefacenet-96", m.id());
-        assertEquals("1", m.version());
+        assertEquals("2", m.version());
         assertEquals(96, m.inputSize());
         assertEquals(128, m.embeddingSize());
         assertEquals(ChannelOrder.RGB, m.channelOrder());
@@ -80,7 +80,7 @@ class EcaMobileFaceNetEmbedderTest {
     void embeds96pxFacesInto128dUnitVectorsTaggedWithTheModel() {
         Embedding e = embedder.embed(List.of(noise(1, 96))).get(0);
         assertEquals(128, e.dimension());
-        assertEquals("eca-mobilefacenet-96:1", e.modelKey());
+        assertEquals("eca-mobilefacenet-96:2", e.modelKey());
         double norm = 0;
         for (float v : e.values()) {
             assertTrue(Float.isFinite(v));
@@ -127,7 +127,7 @@ class EcaMobileFaceNetEmbedderTest {
             AlignedFace face = noise(5, 96);
             List<Embedding> both = flip.embed(List.of(face, mirrored(face)));
             assertArrayEquals(both.get(0).values(), both.get(1).values(), 1e-4f);
-            assertEquals("eca-mobilefacenet-96:1", both.get(0).modelKey());
+            assertEquals("eca-mobilefacenet-96:2", both.get(0).modelKey());
             // and it is not the plain embedding
             assertTrue(both.get(0).cosine(embedder.embed(List.of(face)).get(0)) < 0.99999f);
         } finally {
