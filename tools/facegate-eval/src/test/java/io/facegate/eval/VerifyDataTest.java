@@ -10,7 +10,7 @@ import org.junit.jupiter.api.Test;
  * The LFW-a protocol through detect, align and MobileFaceNet-112 with flip averaging (the
  * gateway's default): all ten folds (about 7 minutes on 2 cores), so a change that costs
  * detection recall or accuracy turns CI red. The floors sit just under the measured 99.62%
- * detection and 98.68% accuracy (docs/flip-tta.md; 98.43% without flip, docs/results.md).
+ * detection and 98.68% accuracy (98.43% without flip; docs/results.md).
  */
 class VerifyDataTest {
 

@@ -581,10 +581,7 @@ final class Trainer {
         if (!Files.isRegularFile(file)) {
             throw new IOException("no training run to continue from in " + settings.source());
         }
-        Properties old = new Properties();
-        try (Reader in = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
-            old.load(in);
-        }
+        Properties old = readProperties(file);
         Properties now = settingsProperties();
         for (String key : List.of("variant", "faces")) {
             if (!now.getProperty(key).equals(old.getProperty(key))) {
@@ -601,10 +598,7 @@ final class Trainer {
         if (!Files.isRegularFile(file)) {
             return 0;
         }
-        Properties old = new Properties();
-        try (Reader in = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
-            old.load(in);
-        }
+        Properties old = readProperties(file);
         Properties now = settingsProperties();
         old.putIfAbsent("init", Init.RANDOM.key()); // runs from before --init started at random
         for (String key : List.of("variant", "batch", "learning.rate", "warmup", "seed", "faces", "init")) {
@@ -614,6 +608,14 @@ final class Trainer {
             }
         }
         return Integer.parseInt(old.getProperty("completed.steps", "0"));
+    }
+
+    private static Properties readProperties(Path file) throws IOException {
+        Properties p = new Properties();
+        try (Reader in = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+            p.load(in);
+        }
+        return p;
     }
 
     private void appendLog(int step, double emb, double sim, Validation v) throws IOException {

@@ -52,10 +52,11 @@ public class EcaMobileFaceNetEmbedder implements FaceEmbedder {
         /** @return whether each face is averaged with its mirror image (flip test-time augmentation) */
         @AttributeDefinition(description = "Embed each face together with its left-right mirror image and use the "
                 + "normalised sum of the two (flip test-time augmentation): each face costs a second forward pass "
-                + "in the same TensorFlow run, about twice the embedding time. Off by default for this model. "
+                + "in the same TensorFlow run, about twice the embedding time. On by default, as for "
+                + "MobileFaceNet-112 (about +0.5 points on LFW-a; with it on in both, this model is still the faster). "
                 + "Embeddings made with and without it are comparable but not identical; re-enrol the gallery "
                 + "after changing it for best results")
-        boolean flip__average() default false;
+        boolean flip__average() default true;
 
         /** @return ranking among embedders; the pipeline follows the highest */
         @AttributeDefinition(name = "service.ranking",

@@ -34,7 +34,7 @@ public class MobileFaceNetEmbedder implements FaceEmbedder {
     static final String MODEL_ID = "mobilefacenet-112";
     static final String MODEL_VERSION = "1";
     static final String MODEL_PATH = "models/" + MODEL_ID;
-    /** Default of {@link Config#flip__average()}; see docs/flip-tta.md for the measurement behind it. */
+    /** Default of {@link Config#flip__average()}; the measurement behind it is in docs/results.md (LFW-a). */
     static final boolean FLIP_AVERAGE_DEFAULT = true;
 
     /** Configuration of the MobileFaceNet-112 embedder. */
