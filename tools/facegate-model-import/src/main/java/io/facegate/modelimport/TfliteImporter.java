@@ -174,17 +174,7 @@ public final class TfliteImporter {
     int kh = filter.dim(1);
     int kw = filter.dim(2);
     int inC = filter.dim(3);
-    float[] ohwi = filter.floats();
-    float[] hwio = new float[ohwi.length];
-    for (int o2 = 0; o2 < outC; o2++) {
-      for (int y = 0; y < kh; y++) {
-        for (int x = 0; x < kw; x++) {
-          for (int i = 0; i < inC; i++) {
-            hwio[((y * kw + x) * inC + i) * outC + o2] = ohwi[((o2 * kh + y) * kw + x) * inC + i];
-          }
-        }
-      }
-    }
+    float[] hwio = filter.hwioFilter();
     Operand<TFloat32> y = net.nn.conv2d(
         input(op, 0),
         net.constant(Shape.of(kh, kw, inC, outC), DataBuffers.of(hwio, true, false)),

@@ -88,6 +88,29 @@ public record TfliteModel(
       return n;
     }
 
+    /**
+     * A float conv filter, TFLite's {@code [out, kh, kw, in]}, in TensorFlow's {@code [kh, kw, in, out]}
+     * order; the caller has checked the type and rank.
+     */
+    public float[] hwioFilter() {
+      int out = shape[0];
+      int kh = shape[1];
+      int kw = shape[2];
+      int in = shape[3];
+      float[] ohwi = floats();
+      float[] hwio = new float[ohwi.length];
+      for (int o = 0; o < out; o++) {
+        for (int y = 0; y < kh; y++) {
+          for (int x = 0; x < kw; x++) {
+            for (int i = 0; i < in; i++) {
+              hwio[((y * kw + x) * in + i) * out + o] = ohwi[((o * kh + y) * kw + x) * in + i];
+            }
+          }
+        }
+      }
+      return hwio;
+    }
+
     /** The constant's values; the caller has checked the type. */
     public float[] floats() {
       float[] values = new float[data.remaining() / 4];

@@ -282,7 +282,7 @@ final class TeacherNet {
             if (filter.dim(3) != inC) {
                 throw notMobileFaceNet(op.describe() + ": filter " + filter.describe() + " does not take " + inC + " channels");
             }
-            weights = ohwiToHwio(filter.floats(), outC, k, inC);
+            weights = filter.hwioFilter();
         }
         float[] bias = new float[outC];
         if (in.length > 2 && in[2] >= 0) {
@@ -293,21 +293,6 @@ final class TeacherNet {
             bias = b.floats();
         }
         return new Layer(op.index(), depthwise, k, inC, outC, strideW, padding.name(), weights, bias, in[0], x.dim(1));
-    }
-
-    /** TFLite conv filter {@code [out, kh, kw, in]} to TF's {@code [kh, kw, in, out]}. */
-    static float[] ohwiToHwio(float[] ohwi, int out, int k, int in) {
-        float[] hwio = new float[ohwi.length];
-        for (int o = 0; o < out; o++) {
-            for (int y = 0; y < k; y++) {
-                for (int x = 0; x < k; x++) {
-                    for (int i = 0; i < in; i++) {
-                        hwio[((y * k + x) * in + i) * out + o] = ohwi[((o * k + y) * k + x) * in + i];
-                    }
-                }
-            }
-        }
-        return hwio;
     }
 
     /** {@code RELU(x), ABS(x), SUB(x, abs), MUL(a, sub), ADD(relu, mul)} at {@code i}: slopes {@code 2a}. */
