@@ -1,9 +1,12 @@
 package io.facegate.api;
 
+import org.osgi.annotation.versioning.ConsumerType;
+
 /**
  * Warps a detected face onto the standard 5-point template, so that every
  * embedder sees eyes, nose and mouth at the same place. Thread-safe.
  */
+@ConsumerType
 public interface FaceAligner {
     /**
      * @param image the image the face was detected in

@@ -1,10 +1,12 @@
 package io.facegate.api;
 
 import java.util.List;
+import org.osgi.annotation.versioning.ConsumerType;
 
 /**
  * Finds faces and their five landmarks in an image. Thread-safe.
  */
+@ConsumerType
 public interface FaceDetector {
     /** Service property naming the detector, e.g. {@code mtcnn}. */
     String PROP_DETECTOR_ID = "facegate.detector.id";

@@ -1,6 +1,7 @@
 package io.facegate.api;
 
 import java.util.List;
+import org.osgi.annotation.versioning.ConsumerType;
 
 /**
  * Turns aligned faces into embeddings with one model. Thread-safe.
@@ -9,6 +10,7 @@ import java.util.List;
  * below and a {@code service.ranking}; the pipeline follows the best-ranked
  * one, so installing or updating a model bundle swaps the model live.
  */
+@ConsumerType
 public interface FaceEmbedder {
     /** Service property: {@link ModelInfo#id()}. */
     String PROP_MODEL_ID = "facegate.model.id";

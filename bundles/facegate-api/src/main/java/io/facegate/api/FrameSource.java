@@ -1,6 +1,7 @@
 package io.facegate.api;
 
 import java.time.Duration;
+import org.osgi.annotation.versioning.ConsumerType;
 
 /**
  * A camera: folder watcher, HTTP snapshot, V4L2/RTSP via ffmpeg.
@@ -10,6 +11,7 @@ import java.time.Duration;
  * {@code done/} or {@code failed/}, release a buffer). A source never throws
  * for unreadable input: it reports and skips it itself.
  */
+@ConsumerType
 public interface FrameSource {
     /** Service property carrying the source id. */
     String PROP_SOURCE_ID = "facegate.source.id";

@@ -50,7 +50,14 @@ import org.slf4j.LoggerFactory;
  * ({@code detect}, {@code align}, {@code embed}, {@code match}), call every
  * {@link RecognitionListener}, then acknowledge the frame to its source as processed. A frame whose
  * processing throws is acknowledged as failed with the stage and message as reason; it yields no
- * event. A listener that throws is logged and skipped; it never fails the frame or stops the pipeline.
+ * event. A listener that throws is logged and skipped; it never fails the frame or stops the pipeline,
+ * except the <em>required listener</em>.
+ *
+ * <p><b>Required listener</b> ({@code required_listener}, e.g. {@code mqtt}): the listener whose
+ * {@value #PROP_LISTENER_TYPE} service property has that value stores events durably (the MQTT outbox). Frames
+ * wait until it is bound, as they wait for a missing stage service, and a frame is acknowledged as processed
+ * only after it took the event; if it throws, the frame is acknowledged as failed ("event not stored: ..."), so
+ * its input is kept and no event is lost silently.
  *
  * <p><b>One model per frame.</b> Each frame takes the best-ranked detector, aligner and embedder
  * (and gallery) once, at its start, and keeps them to its end; a new, better-ranked embedder is
@@ -83,6 +90,10 @@ public final class FacePipeline implements Pipeline {
     static final String PID = "io.facegate.pipeline";
     /** Service property of a {@link FrameSource} overriding the overflow policy: block or drop_oldest. */
     static final String PROP_OVERFLOW = "facegate.source.overflow";
+    /** Service property of a {@link RecognitionListener} naming its type, matched by {@code required_listener}. */
+    static final String PROP_LISTENER_TYPE = "facegate.listener.type";
+    /** The key of {@link PipelineStatus#lastErrors()} for listener failures. */
+    static final String LISTENER = "listener";
     static final String DROPPED_REASON = "dropped: pipeline queue full";
     static final int MAX_ATTEMPTS = 3;
     /** Stage names, the keys of {@link RecognitionEvent#timings()}. */
@@ -120,6 +131,12 @@ public final class FacePipeline implements Pipeline {
         /** @return statistics window */
         @AttributeDefinition(name = "stats_window_s", description = "Window of the rate and latency percentiles in the status, s (1..3600)")
         int stats__window__s() default 60;
+
+        /** @return the listener type frames wait for */
+        @AttributeDefinition(name = "required_listener", required = false, description = "facegate.listener.type of a"
+                + " listener that must take every event before its frame is acknowledged (mqtt = the durable outbox);"
+                + " frames wait while it is missing. Empty = none")
+        String required__listener() default "";
     }
 
     /** One bound frame source and its reader. */
@@ -196,7 +213,15 @@ public final class FacePipeline implements Pipeline {
     private final Ranked<FaceAligner> aligners = new Ranked<>("FaceAligner");
     private final Ranked<FaceEmbedder> embedders = new Ranked<>("FaceEmbedder");
     private final Ranked<Gallery> galleries = new Ranked<>("Gallery");
-    private final List<RecognitionListener> listeners = new CopyOnWriteArrayList<>();
+    /** A bound listener with its type ({@value #PROP_LISTENER_TYPE}), or null. */
+    private record Listener(RecognitionListener listener, String type) {
+    }
+
+    private final List<Listener> listeners = new CopyOnWriteArrayList<>();
+    /** Per stage: the last error, with its time. */
+    private final Map<String, String> lastErrors = new java.util.concurrent.ConcurrentHashMap<>();
+    /** What frames wait for right now, empty when nothing. */
+    private volatile List<String> waitingFor = List.of();
     /** Bound sources, by identity of the service object; guarded by this. */
     private final Map<FrameSource, SourceHandle> sources = new LinkedHashMap<>();
 
@@ -428,12 +453,19 @@ public final class FacePipeline implements Pipeline {
 
     @Reference(name = "listener", service = RecognitionListener.class, cardinality = ReferenceCardinality.MULTIPLE,
             policy = ReferencePolicy.DYNAMIC, unbind = "unbindListener")
-    void bindListener(RecognitionListener l) {
-        listeners.add(l);
+    void bindListener(RecognitionListener l, Map<String, Object> props) {
+        Object type = props == null ? null : props.get(PROP_LISTENER_TYPE);
+        listeners.add(new Listener(l, type == null ? null : type.toString()));
+        signalServicesChanged();
     }
 
     void unbindListener(RecognitionListener l) {
-        listeners.remove(l);
+        listeners.removeIf(x -> x.listener() == l);
+    }
+
+    private boolean requiredListenerBound() {
+        String required = settings.requiredListener();
+        return required == null || listeners.stream().anyMatch(x -> required.equals(x.type()));
     }
 
     private <T> void unbindStage(Ranked<T> ranked, T service) {
@@ -577,6 +609,7 @@ public final class FacePipeline implements Pipeline {
                 }
                 String reason = failure.stage + " failed: " + describeCause(failure.getCause());
                 failed.incrementAndGet();
+                noteError(failure.stage, describeCause(failure.getCause()));
                 LOG.warn("{}: {}", describe(frame), reason);
                 LOG.debug("{}: stack trace of the failure", describe(frame), failure.getCause());
                 acknowledge(item, false, reason);
@@ -584,11 +617,16 @@ public final class FacePipeline implements Pipeline {
             } finally {
                 stages.release();
             }
+            String notStored = dispatch(event);
+            if (notStored != null) {
+                failed.incrementAndGet();
+                acknowledge(item, false, notStored);
+                return;
+            }
             long now = System.nanoTime();
             window.record(now, now - item.receivedNanos());
             processed.incrementAndGet();
             faces.addAndGet(event.faces().size());
-            dispatch(event);
             acknowledge(item, true, null);
             return;
         }
@@ -603,10 +641,12 @@ public final class FacePipeline implements Pipeline {
                 Ranked.Entry<FaceDetector> d = detectors.acquire();
                 Ranked.Entry<FaceAligner> a = aligners.acquire();
                 Ranked.Entry<FaceEmbedder> e = embedders.acquire();
-                if (d != null && a != null && e != null) {
+                boolean listenerBound = requiredListenerBound();
+                if (d != null && a != null && e != null && listenerBound) {
                     if (logged) {
                         LOG.info("stage services present again; processing resumes");
                     }
+                    waitingFor = List.of();
                     return new Stages(d, a, e, galleries.acquire());
                 }
                 List<String> missing = new ArrayList<>();
@@ -624,6 +664,10 @@ public final class FacePipeline implements Pipeline {
                 if (e == null) {
                     missing.add("FaceEmbedder");
                 }
+                if (!listenerBound) {
+                    missing.add("RecognitionListener " + PROP_LISTENER_TYPE + "=" + settings.requiredListener());
+                }
+                waitingFor = List.copyOf(missing);
                 if (!logged) {
                     LOG.info("frames wait for a {}; none is dropped or acknowledged meanwhile", String.join(", ", missing));
                     logged = true;
@@ -715,17 +759,39 @@ public final class FacePipeline implements Pipeline {
         }
     }
 
-    private void dispatch(RecognitionEvent event) {
-        for (RecognitionListener l : listeners) {
+    /** Calls every listener; returns why the required listener did not take the event, or null. */
+    private String dispatch(RecognitionEvent event) {
+        String required = settings.requiredListener();
+        boolean stored = required == null;
+        String notStored = null;
+        for (Listener x : listeners) {
+            boolean isRequired = required != null && required.equals(x.type());
             try {
-                l.recognized(event);
-            } catch (RuntimeException | Error e) {
+                x.listener().recognized(event);
+                stored |= isRequired;
+            } catch (RuntimeException e) {
                 listenerFailures.incrementAndGet();
-                LOG.warn("listener {} threw on {} #{}; ignored: {}", l.getClass().getName(), event.origin(),
-                        event.sequence(), describeCause(e));
+                noteError(LISTENER, x.listener().getClass().getSimpleName() + ": " + describeCause(e));
+                if (isRequired) {
+                    notStored = "event not stored: " + describeCause(e);
+                    LOG.warn("{} #{}: the required listener {} refused the event; the frame is kept as failed: {}",
+                            event.origin(), event.sequence(), required, describeCause(e));
+                } else {
+                    LOG.warn("listener {} threw on {} #{}; ignored: {}", x.listener().getClass().getName(),
+                            event.origin(), event.sequence(), describeCause(e));
+                }
                 LOG.debug("stack trace of the listener failure", e);
             }
         }
+        if (notStored == null && !stored) {
+            // unbound between the wait for it and now: keep the frame's input rather than lose its event
+            notStored = "event not stored: the " + required + " listener went away";
+        }
+        return notStored;
+    }
+
+    private void noteError(String stage, String message) {
+        lastErrors.put(stage, java.time.Instant.now() + " " + message);
     }
 
     private static void acknowledge(FrameQueue.Item item, boolean success, String reason) {
@@ -746,7 +812,8 @@ public final class FacePipeline implements Pipeline {
         LatencyWindow.Snapshot w = window.snapshot(now, TimeUnit.SECONDS.toNanos(s.statsWindowS()), startedNanos);
         return new PipelineStatus(running, activeModel(), q == null ? 0 : q.size(),
                 q == null ? s.queueCapacity() : q.capacity(), received.get(), processed.get(), failed.get(),
-                dropped.get(), faces.get(), w.framesPerSecond(), w.p50Millis(), w.p99Millis());
+                dropped.get(), faces.get(), w.framesPerSecond(), w.p50Millis(), w.p99Millis(), waitingFor,
+                new java.util.TreeMap<>(lastErrors));
     }
 
     /** @return frames started again because a stage service went away mid-frame */

@@ -11,9 +11,12 @@ import java.util.Locale;
  * @param pollTimeoutMs how long a reader waits in {@code FrameSource.next} before checking for stop
  * @param stopTimeoutMs how long stopping (or removing a stage service) waits for frames in progress
  * @param statsWindowS  the window of {@code framesPerSecond} and the latency percentiles
+ * @param requiredListener the {@code facegate.listener.type} of a {@link io.facegate.api.RecognitionListener} that
+ *                      must be bound and must take every event before a frame is acknowledged (e.g. {@code mqtt}, the
+ *                      durable outbox); {@code null} when none is required
  */
 record PipelineSettings(int queueCapacity, int workers, Overflow overflow, long pollTimeoutMs, long stopTimeoutMs,
-                        int statsWindowS) {
+                        int statsWindowS, String requiredListener) {
 
     /** Queue overflow policy, per source. */
     enum Overflow {
@@ -55,6 +58,15 @@ record PipelineSettings(int queueCapacity, int workers, Overflow overflow, long 
         check(pollTimeoutMs, 10, 60_000, "poll_timeout_ms");
         check(stopTimeoutMs, 0, 600_000, "stop_timeout_ms");
         check(statsWindowS, 1, 3600, "stats_window_s");
+        if (requiredListener != null) {
+            requiredListener = requiredListener.trim();
+            if (requiredListener.isEmpty()) {
+                requiredListener = null;
+            } else if (!requiredListener.matches("[A-Za-z0-9._-]{1,64}")) {
+                throw new IllegalArgumentException("required_listener must be a listener type (1-64 of A-Z a-z 0-9 . _ -),"
+                        + " got '" + requiredListener + "'");
+            }
+        }
     }
 
     private static void check(long value, long min, long max, String key) {
@@ -65,7 +77,7 @@ record PipelineSettings(int queueCapacity, int workers, Overflow overflow, long 
 
     /** @return the defaults */
     static PipelineSettings defaults() {
-        return new PipelineSettings(DEFAULT_QUEUE_CAPACITY, 1, Overflow.BLOCK, 500, 10_000, 60);
+        return new PipelineSettings(DEFAULT_QUEUE_CAPACITY, 1, Overflow.BLOCK, 500, 10_000, 60, null);
     }
 
     /**
@@ -75,6 +87,6 @@ record PipelineSettings(int queueCapacity, int workers, Overflow overflow, long 
      */
     static PipelineSettings from(FacePipeline.Config c) {
         return new PipelineSettings(c.queue__capacity(), c.workers(), Overflow.parse(c.overflow(), "overflow"),
-                c.poll__timeout__ms(), c.stop__timeout__ms(), c.stats__window__s());
+                c.poll__timeout__ms(), c.stop__timeout__ms(), c.stats__window__s(), c.required__listener());
     }
 }

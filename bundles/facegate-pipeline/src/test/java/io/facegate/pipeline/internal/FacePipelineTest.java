@@ -10,6 +10,7 @@ import io.facegate.api.FaceGateException;
 import io.facegate.api.Frame;
 import io.facegate.api.PipelineStatus;
 import io.facegate.api.RecognitionEvent;
+import io.facegate.api.RecognitionListener;
 import io.facegate.api.RecognizedFace;
 import io.facegate.pipeline.internal.Fakes.Ack;
 import io.facegate.pipeline.internal.Fakes.Collector;
@@ -54,7 +55,7 @@ class FacePipelineTest {
     }
 
     private static PipelineSettings settings(int capacity, PipelineSettings.Overflow overflow) {
-        return new PipelineSettings(capacity, 1, overflow, 20, 30_000, 60);
+        return new PipelineSettings(capacity, 1, overflow, 20, 30_000, 60, null);
     }
 
     /** A running pipeline with the source, detector, aligner, listener and (if given) embedder and gallery. */
@@ -68,7 +69,7 @@ class FacePipelineTest {
         if (withGallery) {
             p.bindGallery(gallery, Fakes.props(0));
         }
-        p.bindListener(events);
+        p.bindListener(events, Map.of());
         p.bindSource(source, Map.of("facegate.source.id", source.id(), "service.id", Fakes.SERVICE_IDS.incrementAndGet()));
         p.start(s);
         started.add(p);
@@ -202,7 +203,7 @@ class FacePipelineTest {
     @Test
     void aFrameWhoseEmbedderVanishedMidFrameIsRedoneWithTheNewOne() throws Exception {
         // stop_timeout 0: unbind does not wait, the departing model fails the frame as a closed model would
-        FacePipeline p = pipeline(new PipelineSettings(8, 1, PipelineSettings.Overflow.BLOCK, 20, 0, 60), mfn, true);
+        FacePipeline p = pipeline(new PipelineSettings(8, 1, PipelineSettings.Overflow.BLOCK, 20, 0, 60, null), mfn, true);
         mfn.gate = new CountDownLatch(1);
         mfn.failAfterGate = new FaceGateException("session closed");
         source.push("y.jpg");
@@ -241,14 +242,14 @@ class FacePipelineTest {
         FacePipeline p = new FacePipeline();
         p.bindListener(e -> {
             throw new IllegalStateException("listener bug");
-        });
+        }, Map.of());
         p.bindDetector(detector, Fakes.props(0));
         p.bindAligner(aligner, Fakes.props(0));
         p.bindEmbedder(mfn, Fakes.props(0));
-        p.bindListener(events);
+        p.bindListener(events, Map.of());
         p.bindListener(e -> {
-            throw new AssertionError("listener error");
-        });
+            throw new UnsupportedOperationException("listener error");
+        }, Map.of());
         p.bindSource(source, Map.of());
         p.start(settings(8, PipelineSettings.Overflow.BLOCK));
         started.add(p);
@@ -297,7 +298,7 @@ class FacePipelineTest {
         }, Fakes.props(0));
         p.bindEmbedder(mfn, Fakes.props(0));
         p.bindGallery(gallery, Fakes.props(0));
-        p.bindListener(events);
+        p.bindListener(events, Map.of());
         p.bindSource(source, Map.of());
         p.start(settings(8, PipelineSettings.Overflow.BLOCK));
         started.add(p);
@@ -439,7 +440,7 @@ class FacePipelineTest {
 
     @Test
     void stopWhileWaitingForAnEmbedderLeavesTheFrameUnacknowledged() throws Exception {
-        FacePipeline p = pipeline(new PipelineSettings(8, 1, PipelineSettings.Overflow.BLOCK, 20, 600_000, 60), null,
+        FacePipeline p = pipeline(new PipelineSettings(8, 1, PipelineSettings.Overflow.BLOCK, 20, 600_000, 60, null), null,
                 true);
         source.push("waiting.jpg");
         await(() -> p.status().framesReceived() == 1, "the frame taken");
@@ -478,12 +479,12 @@ class FacePipelineTest {
         p.bindDetector(detector, Fakes.props(0));
         p.bindAligner(aligner, Fakes.props(0));
         p.bindEmbedder(mfn, Fakes.props(0));
-        p.bindListener(events);
+        p.bindListener(events, Map.of());
         List<FakeSource> sources = List.of(new FakeSource("s1"), new FakeSource("s2"), new FakeSource("s3"));
         for (FakeSource s : sources) {
             p.bindSource(s, Map.of("facegate.source.id", s.id()));
         }
-        p.start(new PipelineSettings(4, 3, PipelineSettings.Overflow.BLOCK, 20, 30_000, 60));
+        p.start(new PipelineSettings(4, 3, PipelineSettings.Overflow.BLOCK, 20, 30_000, 60, null));
         started.add(p);
         for (int i = 0; i < 100; i++) {
             for (FakeSource s : sources) {
@@ -505,9 +506,54 @@ class FacePipelineTest {
         assertEquals(300, p.status().framesProcessed());
     }
 
+    @Test
+    void framesWaitForTheRequiredListenerAndFailWhenItRefusesTheEvent() throws Exception {
+        FacePipeline p = new FacePipeline();
+        p.bindDetector(detector, Fakes.props(0));
+        p.bindAligner(aligner, Fakes.props(0));
+        p.bindEmbedder(mfn, Fakes.props(0));
+        p.bindListener(events, Map.of());
+        p.bindSource(source, Map.of());
+        p.start(new PipelineSettings(8, 1, PipelineSettings.Overflow.BLOCK, 20, 30_000, 60, "mqtt"));
+        started.add(p);
+        source.push("w0");
+        await(() -> !p.status().waitingFor().isEmpty(), "the pipeline to report what it waits for");
+        assertEquals(List.of("RecognitionListener facegate.listener.type=mqtt"), p.status().waitingFor());
+        assertNull(events.events.poll(200, TimeUnit.MILLISECONDS), "no event before the durable listener is there");
+        assertNull(source.acks.poll(), "nothing acknowledged meanwhile");
+
+        java.util.concurrent.atomic.AtomicBoolean diskFull = new java.util.concurrent.atomic.AtomicBoolean();
+        List<RecognitionEvent> stored = new java.util.concurrent.CopyOnWriteArrayList<>();
+        RecognitionListener outbox = e -> {
+            if (diskFull.get()) {
+                throw new io.facegate.api.FaceGateException("No space left on device");
+            }
+            stored.add(e);
+        };
+        p.bindListener(outbox, Map.of("facegate.listener.type", "mqtt"));
+        Ack first = source.awaitAck();
+        assertTrue(first.success());
+        assertEquals("w0", stored.get(0).origin());
+        assertEquals(List.of(), p.status().waitingFor());
+
+        diskFull.set(true);
+        source.push("w1");
+        Ack refused = source.awaitAck();
+        assertFalse(refused.success(), "a frame whose event was not stored keeps its input");
+        assertEquals("event not stored: FaceGateException: No space left on device", refused.reason());
+        assertEquals(1, p.status().framesFailed());
+        assertTrue(p.status().lastErrors().get("listener").endsWith("No space left on device"),
+                p.status().lastErrors().toString());
+    }
+
     /** A configuration as DS builds it. */
     record Cfg(int queue__capacity, int workers, String overflow, long poll__timeout__ms, long stop__timeout__ms,
                int stats__window__s) implements FacePipeline.Config {
+        @Override
+        public String required__listener() {
+            return "";
+        }
+
         @Override
         public Class<? extends Annotation> annotationType() {
             return FacePipeline.Config.class;
@@ -516,7 +562,7 @@ class FacePipelineTest {
 
     @Test
     void badConfigurationFailsFast() {
-        assertEquals(new PipelineSettings(16, 2, PipelineSettings.Overflow.DROP_OLDEST, 100, 0, 5),
+        assertEquals(new PipelineSettings(16, 2, PipelineSettings.Overflow.DROP_OLDEST, 100, 0, 5, null),
                 PipelineSettings.from(new Cfg(16, 2, " Drop-Oldest", 100, 0, 5)));
         assertEquals("queue_capacity must be within 1..100000, got 0", assertThrows(IllegalArgumentException.class,
                 () -> PipelineSettings.from(new Cfg(0, 1, "block", 100, 0, 5))).getMessage());

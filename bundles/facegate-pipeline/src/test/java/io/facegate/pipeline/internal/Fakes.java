@@ -196,8 +196,23 @@ final class Fakes {
         }
 
         @Override
+        public boolean rename(String from, String to) {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
         public List<String> people() {
             return List.of("alice");
+        }
+
+        @Override
+        public List<io.facegate.api.PersonSummary> summaries() {
+            return List.of(new io.facegate.api.PersonSummary("alice", 1, Map.of()));
+        }
+
+        @Override
+        public io.facegate.api.GalleryHealth health() {
+            return new io.facegate.api.GalleryHealth(io.facegate.api.GalleryHealth.OK, 0, 0, null);
         }
 
         @Override
