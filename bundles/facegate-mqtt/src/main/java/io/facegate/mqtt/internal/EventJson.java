@@ -35,12 +35,15 @@ final class EventJson {
 
     /**
      * @param gatewayId this gateway
+     * @param eventId   the event's unique id, by which subscribers drop the duplicates at-least-once delivery allows
      * @param e         the event
      * @return the event message
      */
-    static String event(String gatewayId, RecognitionEvent e) {
+    static String event(String gatewayId, String eventId, RecognitionEvent e) {
         StringBuilder sb = new StringBuilder(256 + 320 * e.faces().size());
         sb.append("{\"schema_version\":").append(SCHEMA_VERSION);
+        sb.append(",\"event_id\":");
+        string(sb, eventId);
         sb.append(",\"gateway\":");
         string(sb, gatewayId);
         sb.append(",\"source\":");
@@ -110,40 +113,6 @@ final class EventJson {
         sb.append(",\"threshold\":");
         number(sb, id.threshold());
         sb.append('}');
-    }
-
-    /**
-     * @param state     {@code online} or {@code offline}
-     * @param gatewayId this gateway
-     * @param clientId  the MQTT client id
-     * @param reason    why offline ({@code connection_lost}, {@code shutdown}), or {@code null}
-     * @param at        when, or {@code null} (the last will is written once, before it is needed)
-     * @param stats     counters to include, or {@code null}
-     * @return a status message
-     */
-    static String status(String state, String gatewayId, String clientId, String reason, Instant at,
-                         PublisherStats stats) {
-        StringBuilder sb = new StringBuilder(256);
-        sb.append("{\"state\":");
-        string(sb, state);
-        sb.append(",\"gateway\":");
-        string(sb, gatewayId);
-        sb.append(",\"client_id\":");
-        string(sb, clientId);
-        if (reason != null) {
-            sb.append(",\"reason\":");
-            string(sb, reason);
-        }
-        if (at != null) {
-            sb.append(",\"at\":");
-            instant(sb, at);
-        }
-        if (stats != null) {
-            sb.append(",\"events_published\":").append(stats.published());
-            sb.append(",\"events_dropped\":").append(stats.dropped());
-            sb.append(",\"connects\":").append(stats.connects());
-        }
-        return sb.append('}').toString();
     }
 
     private static List<Map.Entry<String, Duration>> orderedTimings(Map<String, Duration> timings) {

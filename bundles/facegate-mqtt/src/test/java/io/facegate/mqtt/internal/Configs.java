@@ -14,19 +14,19 @@ final class Configs {
      * @param keyValues alternating keys (as in the .cfg file, e.g. {@code broker_url}) and values
      * @return the configuration
      */
-    static MqttPublisherComponent.Config publisher(Object... keyValues) {
+    static MqttGatewayComponent.Config publisher(Object... keyValues) {
         Map<String, Object> values = new HashMap<>();
         for (int k = 0; k < keyValues.length; k += 2) {
             values.put((String) keyValues[k], keyValues[k + 1]);
         }
-        for (Method m : MqttPublisherComponent.Config.class.getDeclaredMethods()) {
+        for (Method m : MqttGatewayComponent.Config.class.getDeclaredMethods()) {
             values.putIfAbsent(m.getName().replace("__", "_"), m.getDefaultValue());
         }
-        return (MqttPublisherComponent.Config) Proxy.newProxyInstance(Configs.class.getClassLoader(),
-                new Class<?>[] {MqttPublisherComponent.Config.class}, (proxy, method, args) -> {
+        return (MqttGatewayComponent.Config) Proxy.newProxyInstance(Configs.class.getClassLoader(),
+                new Class<?>[] {MqttGatewayComponent.Config.class}, (proxy, method, args) -> {
                     String key = method.getName().replace("__", "_");
                     if (method.getName().equals("annotationType")) {
-                        return MqttPublisherComponent.Config.class;
+                        return MqttGatewayComponent.Config.class;
                     }
                     if (!values.containsKey(key)) {
                         throw new UnsupportedOperationException(method.getName());

@@ -21,12 +21,13 @@ class EventJsonTest {
 
     @Test
     void eventHasTheDocumentedLayout() {
-        String json = EventJson.event("gw-1", Events.twoFaces(42, "alice"));
+        String json = EventJson.event("gw-1", "3f8a2c1e-0000-4000-8000-000000000001", Events.twoFaces(42, "alice"));
         Map<String, Object> m = MiniJson.object(json);
-        assertEquals(List.of("schema_version", "gateway", "source", "sequence", "captured", "origin", "model", "faces",
+        assertEquals(List.of("schema_version", "event_id", "gateway", "source", "sequence", "captured", "origin", "model", "faces",
                 "timings_ms"), List.copyOf(m.keySet()));
         assertEquals(new BigDecimal(1), m.get("schema_version"));
         assertEquals("gw-1", m.get("gateway"));
+        assertEquals("3f8a2c1e-0000-4000-8000-000000000001", m.get("event_id"));
         assertEquals("folder:/var/facegate/inbox", m.get("source"));
         assertEquals(new BigDecimal(42), m.get("sequence"));
         assertEquals("2026-01-31T12:34:56.789Z", m.get("captured"));
@@ -77,7 +78,7 @@ class EventJsonTest {
             RecognitionEvent e = new RecognitionEvent("src \"x\"", 1, Events.CAPTURED, "C:\\photos\\a\"b.jpg",
                     "m\\1", "v\"2",
                     List.of(new RecognizedFace(Events.face(1), Identity.of(name, 0.9f, 0.5f))), Map.of());
-            String json = EventJson.event("gw", e);
+            String json = EventJson.event("gw", "3f8a2c1e-0000-4000-8000-000000000001", e);
             for (char c : json.toCharArray()) {
                 assertTrue(c >= 0x20 && c != 0x7f && c != '\u2028' && c != '\u2029',
                         "raw control or separator character in " + json);
@@ -115,7 +116,7 @@ class EventJsonTest {
         RecognitionEvent e = new RecognitionEvent("cam", 7, Events.CAPTURED, null, null, null,
                 List.of(new RecognizedFace(Events.face(1), Identity.unknown(Float.NaN, Float.POSITIVE_INFINITY))),
                 Map.of("custom", Duration.ofNanos(1500), "detect", Duration.ZERO));
-        Map<String, Object> m = MiniJson.object(EventJson.event("gw", e));
+        Map<String, Object> m = MiniJson.object(EventJson.event("gw", "3f8a2c1e-0000-4000-8000-000000000001", e));
         assertNull(m.get("origin"));
         assertEquals(java.util.Arrays.asList(null, null), new java.util.ArrayList<>(((Map<?, ?>) m.get("model")).values()));
         Map<?, ?> f = (Map<?, ?>) ((List<?>) m.get("faces")).get(0);
@@ -140,29 +141,13 @@ class EventJsonTest {
     }
 
     @Test
-    void statusMessages() {
-        Map<String, Object> will = MiniJson.object(EventJson.status("offline", "gw", "facegate-gw", "connection_lost",
-                null, null));
-        assertEquals(Map.of("state", "offline", "gateway", "gw", "client_id", "facegate-gw", "reason",
-                "connection_lost"), will);
-        Map<String, Object> birth = MiniJson.object(EventJson.status("online", "gw", "c", null, Events.CAPTURED,
-                new PublisherStats(10, 7, 1, 1, 1, 0, 0, 2, true)));
-        assertEquals("online", birth.get("state"));
-        assertEquals("2026-01-31T12:34:56.789Z", birth.get("at"));
-        assertEquals(new BigDecimal(7), birth.get("events_published"));
-        assertEquals(new BigDecimal(3), birth.get("events_dropped"));
-        assertEquals(new BigDecimal(2), birth.get("connects"));
-        assertFalse(birth.containsKey("reason"));
-    }
-
-    @Test
     void schemaFileIsJsonAndNamesEveryField() throws IOException {
         String schema;
         try (InputStream in = EventJson.class.getResourceAsStream("/schema/recognition-event.schema.json")) {
             schema = new String(in.readAllBytes(), StandardCharsets.UTF_8);
         }
         Map<String, Object> s = MiniJson.object(schema);
-        Map<String, Object> event = MiniJson.object(EventJson.event("gw", Events.twoFaces(1, "a")));
+        Map<String, Object> event = MiniJson.object(EventJson.event("gw", "3f8a2c1e-0000-4000-8000-000000000001", Events.twoFaces(1, "a")));
         assertEquals(event.keySet(), ((Map<?, ?>) s.get("properties")).keySet());
         assertEquals(List.copyOf(event.keySet()), s.get("required"));
         Map<?, ?> faceSchema = (Map<?, ?>) ((Map<?, ?>) ((Map<?, ?>) s.get("properties")).get("faces")).get("items");

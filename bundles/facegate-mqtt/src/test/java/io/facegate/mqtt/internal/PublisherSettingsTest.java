@@ -5,9 +5,12 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class PublisherSettingsTest {
+    /** A file every JDK has. */
+    private static final String EXISTING_FILE = System.getProperty("java.home") + "/release";
 
     private static PublisherSettings settings(Object... kv) {
         return PublisherSettings.from(Configs.publisher(kv));
@@ -27,9 +30,21 @@ class PublisherSettingsTest {
         assertEquals("facegate/" + s.gatewayId() + "/events", s.eventsTopic());
         assertEquals("facegate/" + s.gatewayId() + "/status", s.statusTopic());
         assertEquals(1, s.qos());
-        assertEquals(1000, s.queueCapacity());
+        assertEquals(64L << 20, s.outboxMaxBytes());
+        assertEquals(EventOutbox.Overflow.DROP_OLDEST, s.outboxOverflow());
+        assertEquals(List.of(), s.groups());
+        assertEquals("facegate/" + s.gatewayId() + "/cmd/", s.commandTopicPrefix());
+        assertEquals("facegate/" + s.gatewayId() + "/reply/", s.replyTopicPrefix());
         assertEquals(null, s.username());
         assertEquals(null, s.password());
+    }
+
+    @Test
+    void groupsMayBeAListOrCommaSeparated() {
+        assertEquals(List.of("site-a", "lobby", "b"), settings("groups", new String[] {"site-a, lobby", "b", "lobby"})
+                .groups());
+        assertEquals("facegate/group/lobby/cmd/", settings("groups", new String[] {"lobby"})
+                .groupCommandTopicPrefix("lobby"));
     }
 
     @Test
@@ -59,9 +74,23 @@ class PublisherSettingsTest {
         assertTrue(refused("broker_url", "tcp://h:1883/x").startsWith("broker_url: only ws://"));
         assertTrue(refused("broker_url", "tcp://h:1883?x=1").startsWith("broker_url must not have a query"));
         assertTrue(refused("broker_url", "tcp://bad host").startsWith("broker_url is not a URL"));
-        assertEquals("qos must be within 0..2, got 3", refused("qos", 3));
-        assertEquals("qos must be within 0..2, got -1", refused("qos", -1));
-        assertEquals("queue_capacity must be within 1..1000000, got 0", refused("queue_capacity", 0));
+        assertEquals("qos must be within 1..2, got 3", refused("qos", 3));
+        assertEquals("qos must be within 1..2, got 0", refused("qos", 0), "QoS 0 has no acknowledgement to remove"
+                + " an event from the outbox on");
+        assertEquals("outbox_max_bytes must be within 65536..1099511627776, got 1000", refused("outbox_max_bytes",
+                1000L));
+        assertEquals("outbox_overflow must be drop_oldest or drop_newest, got 'block'", refused("outbox_overflow",
+                "block"));
+        assertTrue(refused("groups", new String[] {"site/a"}).startsWith("groups: each group must be"));
+        assertTrue(refused("gateway_id", "group").startsWith("gateway_id must not be 'group'"));
+        assertEquals("password and password_file are both set; keep one (password_file)", refused("username", "u",
+                "password", "p", "password_file", EXISTING_FILE));
+        assertTrue(refused("password_file", EXISTING_FILE).startsWith("password is set but username is empty"));
+        assertEquals("trust_store_file: no such file /nonexistent/ca.p12", refused("broker_url", "ssl://h:8883",
+                "trust_store_file", "/nonexistent/ca.p12"));
+        assertTrue(refused("key_store_file", EXISTING_FILE).startsWith("key_store_file needs key_store_password_file"));
+        assertTrue(refused("trust_store_file", EXISTING_FILE).startsWith("trust_store_file/key_store_file need an"
+                + " ssl://"));
         assertEquals("max_inflight must be within 1..65000, got 0", refused("max_inflight", 0));
         assertEquals("keepalive_s must be within 0..65535, got -5", refused("keepalive_s", -5));
         assertEquals("connect_timeout_s must be within 1..300, got 0", refused("connect_timeout_s", 0));

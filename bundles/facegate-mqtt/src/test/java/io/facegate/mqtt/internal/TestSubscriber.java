@@ -79,6 +79,16 @@ final class TestSubscriber implements AutoCloseable {
         }
     }
 
+    /**
+     * Publishes as this client (QoS 1, not retained), e.g. a command.
+     *
+     * @param topic   topic
+     * @param payload UTF-8 payload
+     */
+    void publish(String topic, String payload) throws MqttException {
+        client.publish(topic, payload.getBytes(StandardCharsets.UTF_8), 1, false);
+    }
+
     /** @return and forget everything received so far */
     List<Msg> drain() {
         List<Msg> out = new ArrayList<>();
