@@ -8,6 +8,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.OpenOption;
+import java.util.EnumSet;
+import java.util.Set;
 import java.util.concurrent.ThreadLocalRandom;
 
 /**
@@ -16,17 +19,20 @@ import java.util.concurrent.ThreadLocalRandom;
  * over the target with {@link StandardCopyOption#ATOMIC_MOVE}; finally the
  * directory is forced so the rename itself is durable. A reader therefore sees
  * either the old or the new content, never a mix; a crash leaves at most a
- * stray {@code *.tmp} file, which {@link #isTemp(Path)} recognises.
+ * stray {@code *.tmp} file, which {@link #isTemp(Path)} recognises. Files are
+ * created readable by their owner only ({@link OwnerOnly}).
  */
 class AtomicFiles {
     /** Suffix of temporary files; no committed file of the gallery ends with it. */
     static final String TEMP_SUFFIX = ".tmp";
+    private static final Set<OpenOption> CREATE_NEW = Set.copyOf(EnumSet.of(StandardOpenOption.CREATE_NEW,
+            StandardOpenOption.WRITE));
 
-    /** Test seam: called before each write and rename, may throw to simulate a full disk. */
+    /** Test seam: called before each write, rename and deletion, may throw to simulate a full disk. */
     interface Hook {
         /**
-         * @param target the file about to be written or renamed into place
-         * @param stage  {@code "write"} or {@code "move"}
+         * @param target the file about to be written, renamed into place or deleted
+         * @param stage  {@code "write"}, {@code "move"} or {@code "delete"}
          * @throws IOException to make the operation fail
          */
         void before(Path target, String stage) throws IOException;
@@ -62,7 +68,7 @@ class AtomicFiles {
         Path tmp = tempFor(target);
         try {
             hook.before(target, "write");
-            try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+            try (FileChannel ch = FileChannel.open(tmp, CREATE_NEW, OwnerOnly.file(tmp))) {
                 ByteBuffer buf = ByteBuffer.wrap(data);
                 while (buf.hasRemaining()) {
                     ch.write(buf);
@@ -100,7 +106,7 @@ class AtomicFiles {
         boolean rotated = false;
         try {
             hook.before(target, "write");
-            try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+            try (FileChannel ch = FileChannel.open(tmp, CREATE_NEW, OwnerOnly.file(tmp))) {
                 ByteBuffer buf = ByteBuffer.wrap(data);
                 while (buf.hasRemaining()) {
                     ch.write(buf);
@@ -143,6 +149,18 @@ class AtomicFiles {
             throw new IOException("the file system of " + target.getParent()
                     + " cannot rename atomically; the gallery needs a local POSIX-like file system", e);
         }
+    }
+
+    /**
+     * Deletes a file or an empty directory (its directory entry is forced by the caller, once per batch).
+     *
+     * @param target a file or empty directory
+     * @return whether it existed
+     * @throws IOException if it could not be deleted
+     */
+    boolean delete(Path target) throws IOException {
+        hook.before(target, "delete");
+        return Files.deleteIfExists(target);
     }
 
     /**

@@ -5,8 +5,10 @@ import io.facegate.api.Embedding;
 import io.facegate.api.FaceEmbedder;
 import io.facegate.api.FaceGateException;
 import io.facegate.api.Gallery;
+import io.facegate.api.GalleryHealth;
 import io.facegate.api.Identity;
 import io.facegate.api.ModelInfo;
+import io.facegate.api.PersonSummary;
 import io.facegate.api.RgbImage;
 import io.facegate.gallery.internal.GalleryState.Person;
 import io.facegate.gallery.internal.GalleryState.Photo;
@@ -21,7 +23,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -70,6 +74,16 @@ import org.slf4j.LoggerFactory;
  * memory (they are small), so swapping back to a previous model is instant
  * except for people enrolled meanwhile; they are removed with the person.
  *
+ * <p><b>Failure</b>: a bad configuration value (thresholds, paths, the key
+ * file) stops activation with a message naming the key. A gallery whose
+ * directory cannot be opened or read (not creatable, not writable, held by
+ * another gallery, an I/O error, files encrypted with another key or with no
+ * key configured) still activates, empty and {@link GalleryHealth#FAILED}: the
+ * gateway can then report why; every change is refused and nothing is written,
+ * so a failed gallery never overwrites the data it could not read. It is tried
+ * again when the component is reactivated (configuration change, bundle
+ * restart).
+ *
  * <p><b>Threading</b>: readers use an immutable {@link GalleryState} snapshot
  * published through a volatile field; every change is made under one lock,
  * written to disk first, and published only when the disk commit succeeded,
@@ -84,6 +98,8 @@ public final class FileGallery implements Gallery {
     static final int MAX_FACES_PER_ENROLMENT = 100;
     /** Most faces handed to the embedder in one call while re-embedding. */
     static final int REEMBED_BATCH = 16;
+    /** Most problems kept for {@link #health()} (all are logged). */
+    static final int MAX_PROBLEMS = 100;
 
     private static final Logger LOG = LoggerFactory.getLogger(FileGallery.class);
 
@@ -103,10 +119,23 @@ public final class FileGallery implements Gallery {
                         + " with model a model id (all versions) or id:version, threshold in [-1,1]; several may be"
                         + " given comma-separated; e.g. mobilefacenet-112=0.35")
         String[] thresholds() default {};
+
+        /** @return the key file for encryption at rest, empty for none */
+        @AttributeDefinition(name = "Encryption key file", required = false,
+                description = "Empty: crops, embeddings and the index are stored unencrypted. Otherwise a file"
+                        + " readable by the gateway's user only (chmod 600) holding a 32-byte key, raw or base64"
+                        + " (openssl rand -base64 32); every gallery file is then encrypted with AES-256-GCM and an"
+                        + " existing plain gallery is encrypted at the next start. May contain ${karaf.etc} or"
+                        + " ${karaf.data}; a relative path is resolved against karaf.etc. Keep a copy of the key:"
+                        + " without it the gallery cannot be read.")
+        String encryption__key__file() default "";
     }
 
     private final GallerySettings settings;
+    /** Null if the gallery failed to open or load ({@link #failure}). */
     private final GalleryStore store;
+    /** Why the gallery could not be opened or loaded; null if it is usable. */
+    private final String failure;
     private final Object writeLock = new Object();
     private volatile GalleryState state;
     private volatile boolean closed;
@@ -117,43 +146,68 @@ public final class FileGallery implements Gallery {
     private final AtomicReference<ReembedStatus> status = new AtomicReference<>(ReembedStatus.IDLE);
     private final Set<String> reportedMissing = ConcurrentHashMap.newKeySet();
     private final List<String> loadProblems;
+    /** Load problems, then problems found while running (unreadable crops), for {@link #health()}; no names. */
+    private final List<String> problems = new CopyOnWriteArrayList<>();
 
     /**
      * @param config the typed configuration
-     * @throws IllegalArgumentException on a bad configuration value
-     * @throws FaceGateException if the directory cannot be used
+     * @throws IllegalArgumentException on a bad configuration value, naming its key
      */
     @Activate
     public FileGallery(Config config) {
-        this(GallerySettings.parse(config.directory(), config.thresholds(), System.getProperty("karaf.data")),
-                new AtomicFiles());
+        this(GallerySettings.parse(config.directory(), config.thresholds(), config.encryption__key__file(),
+                System.getProperty("karaf.data"), System.getProperty("karaf.etc")), new AtomicFiles());
     }
 
     /**
+     * Opens and loads the gallery; if that fails on the file system, the gallery is
+     * {@link GalleryHealth#FAILED} (see the class comment) instead of throwing.
+     *
      * @param settings validated settings
      * @param files    how files are written (tests inject failures here)
-     * @throws FaceGateException if the directory cannot be used
+     * @throws IllegalArgumentException if the key file is unusable, naming {@code encryption_key_file}
      */
     FileGallery(GallerySettings settings, AtomicFiles files) {
         this.settings = settings;
-        GalleryStore.Loaded loaded;
+        FileCipher cipher = settings.keyFile() == null ? FileCipher.NONE : FileCipher.load(settings.keyFile());
+        GalleryStore opened = null;
+        GalleryStore.Loaded loaded = null;
+        String failed;
         try {
-            store = new GalleryStore(settings.directory(), files);
-        } catch (IOException e) {
-            throw new FaceGateException("cannot open the gallery directory " + settings.directory() + ": " + e, e);
-        }
-        try {
-            loaded = store.load();
+            opened = new GalleryStore(settings.directory(), files, cipher);
+            loaded = opened.load();
+            failed = null;
+        } catch (WrongKeyException e) {
+            failed = e.getMessage();
         } catch (IOException | RuntimeException e) {
-            closeStore();
-            throw new FaceGateException("cannot read the gallery in " + store.root() + ": " + e, e);
+            failed = (opened == null ? "cannot open the gallery directory " + settings.directory()
+                    : "cannot read the gallery in " + opened.root()) + ": " + e;
         }
-        state = loaded.state();
-        loadProblems = List.copyOf(loaded.problems());
-        loaded.notes().forEach(n -> LOG.info("gallery {}: {}", store.root(), n));
-        loaded.problems().forEach(p -> LOG.error("gallery {}: {}", store.root(), p));
-        LOG.info("gallery {}: {} people, embeddings of {}", store.root(), state.people().size(),
-                state.models().keySet());
+        if (failed != null) {
+            if (opened != null) {
+                closeQuietly(opened);
+            }
+            store = null;
+            failure = failed;
+            state = GalleryState.EMPTY;
+            loadProblems = List.of();
+            LOG.error("gallery {}: FAILED, not usable; it refuses changes and writes nothing: {}",
+                    settings.directory(), failed);
+        } else {
+            store = opened;
+            failure = null;
+            state = loaded.state();
+            loadProblems = List.copyOf(loaded.problems());
+            loadProblems.stream().limit(MAX_PROBLEMS).map(this::withoutNames).forEach(problems::add);
+            loaded.notes().forEach(n -> LOG.info("gallery {}: {}", store.root(), n));
+            loaded.problems().forEach(p -> LOG.error("gallery {}: {}", store.root(), p));
+            if (!OwnerOnly.supported(store.root())) {
+                LOG.debug("gallery {}: the file system has no POSIX permissions; files are not restricted to the"
+                        + " gateway's user", store.root());
+            }
+            LOG.info("gallery {}: {} people, embeddings of {}{}", store.root(), state.people().size(),
+                    state.models().keySet(), cipher.encrypting() ? ", encrypted at rest" : "");
+        }
         worker = Executors.newSingleThreadExecutor(r -> {
             Thread t = new Thread(r, "facegate-gallery-reembed");
             t.setDaemon(true);
@@ -207,10 +261,16 @@ public final class FileGallery implements Gallery {
     }
 
     private void closeStore() {
+        if (store != null) {
+            closeQuietly(store);
+        }
+    }
+
+    private static void closeQuietly(GalleryStore s) {
         try {
-            store.close();
+            s.close();
         } catch (IOException e) {
-            LOG.warn("gallery: could not release {}: {}", store.root(), e.toString());
+            LOG.warn("gallery: could not release {}: {}", s.root(), e.toString());
         }
     }
 
@@ -328,6 +388,12 @@ public final class FileGallery implements Gallery {
         }
     }
 
+    /**
+     * Removes a person without a trace in the gallery directory: first what quarantine holds of
+     * them (see {@link QuarantinePurge}), then the commit ({@link GalleryStore#commitRemoval}: the
+     * index backup stops naming them before the index does), then their crops and embedding files;
+     * deletions a crash interrupts are finished at the next start (unreferenced files are deleted).
+     */
     @Override
     public boolean forget(String name) {
         Objects.requireNonNull(name, "name");
@@ -341,13 +407,18 @@ public final class FileGallery implements Gallery {
                 return false;
             }
             GalleryState after = before.withoutPerson(p.id());
+            List<String> purge = store.purgeQuarantine(p.id(), p.name());
+            if (!purge.isEmpty()) {
+                LOG.warn("gallery: removing '{}': quarantined files could not all be purged: {}", n, purge);
+            }
             try {
-                store.writeIndex(after.people().values());
+                store.commitRemoval(before.people().values(), after.people().values());
             } catch (IOException ex) {
                 throw new FaceGateException("could not remove '" + n + "' from " + store.root() + ": " + ex
                         + "; the gallery is unchanged", ex);
             }
             state = after;
+            problems.removeIf(x -> x.contains(p.id())); // moot, and they would keep the id around
             List<Path> left = store.deletePerson(p.id());
             if (!left.isEmpty()) {
                 LOG.warn("gallery: '{}' is removed, but files could not be deleted and are deleted at the next start: {}",
@@ -356,6 +427,128 @@ public final class FileGallery implements Gallery {
         }
         LOG.info("gallery: removed '{}'", n);
         return true;
+    }
+
+    @Override
+    public boolean rename(String from, String to) {
+        Objects.requireNonNull(from, "from");
+        String t = Names.validate(to);
+        String f = from.strip();
+        synchronized (writeLock) {
+            ensureOpen();
+            GalleryState before = state;
+            Person p = before.byName(f);
+            if (p == null) {
+                return false;
+            }
+            if (p.name().equals(t)) {
+                return true; // already so called: nothing to write
+            }
+            if (before.byName(t) != null) {
+                throw new IllegalArgumentException("cannot rename '" + f + "' to '" + t + "': that name is enrolled");
+            }
+            GalleryState after = before.withName(p.id(), t);
+            try {
+                store.writeIndex(after.people().values()); // names live only in the index: one atomic commit
+            } catch (IOException ex) {
+                throw new FaceGateException("could not rename '" + f + "' in " + store.root() + ": " + ex
+                        + "; the gallery is unchanged", ex);
+            }
+            state = after;
+        }
+        LOG.info("gallery: renamed '{}' to '{}'", f, t);
+        return true;
+    }
+
+    /**
+     * Every person with their photo count and, for every model the gallery holds embeddings of and
+     * the active one, how many of their photos are embedded for it (0 included).
+     */
+    @Override
+    public List<PersonSummary> summaries() {
+        GalleryState s = state;
+        Set<String> models = new TreeSet<>();
+        s.models().keySet().stream().filter(k -> s.vectorCount(k) > 0).forEach(models::add);
+        String active = activeKey();
+        if (active != null) {
+            models.add(active);
+        }
+        List<PersonSummary> out = new ArrayList<>();
+        for (String name : s.names()) {
+            Person p = s.byName(name);
+            Map<String, Integer> embedded = new LinkedHashMap<>();
+            for (String k : models) {
+                embedded.put(k, s.vectorCount(k, p.id()));
+            }
+            out.add(new PersonSummary(name, p.photos().size(), embedded));
+        }
+        return out;
+    }
+
+    /**
+     * {@link GalleryHealth#FAILED} if the gallery could not be opened or loaded (or is closed);
+     * {@link GalleryHealth#REEMBEDDING} while some photo with a readable crop has no embedding of the
+     * active model ({@code done} photos embedded for it, {@code total} = done + those still to embed;
+     * {@code problem} the error if the pass stopped on one); otherwise {@link GalleryHealth#OK} with
+     * {@code done == total} = photos embedded for the active model (0 without an embedder). Load
+     * problems that were recovered (quarantined or missing files) and unreadable crops found later are
+     * the {@code problem} of an OK or re-embedding gallery.
+     */
+    @Override
+    public GalleryHealth health() {
+        if (failure != null) {
+            return new GalleryHealth(GalleryHealth.FAILED, 0, 0, failure);
+        }
+        if (closed) {
+            return new GalleryHealth(GalleryHealth.FAILED, 0, 0, "the gallery is closed");
+        }
+        GalleryState s = state;
+        String problem = problemSummary();
+        String key = activeKey();
+        if (key == null) {
+            return new GalleryHealth(GalleryHealth.OK, 0, 0, problem);
+        }
+        int done = s.vectorCount(key);
+        int missing = s.missing(key).values().stream().mapToInt(List::size).sum();
+        if (missing == 0) {
+            return new GalleryHealth(GalleryHealth.OK, done, done, problem);
+        }
+        ReembedStatus st = status.get();
+        if (st.phase() == Phase.FAILED && key.equals(st.modelKey())) {
+            problem = "re-embedding with " + key + " stopped: " + st.message()
+                    + " (retried on the next embedder change or restart)";
+        }
+        return new GalleryHealth(GalleryHealth.REEMBEDDING, done, done + missing, problem);
+    }
+
+    /** Problems go out in the gateway's status: people appear in them by id, not by name. */
+    private String withoutNames(String problem) {
+        String out = problem;
+        for (Person p : state.people().values()) {
+            out = out.replace("'" + p.name() + "'", "person " + p.id());
+        }
+        return out;
+    }
+
+    private String problemSummary() {
+        List<String> ps = List.copyOf(problems);
+        if (ps.isEmpty()) {
+            return null;
+        }
+        return ps.get(0) + (ps.size() == 1 ? "" : " (and " + (ps.size() - 1) + " more; see the log)");
+    }
+
+    /** @return the active embedder's model key, or null without one */
+    private String activeKey() {
+        FaceEmbedder e = embedder.get();
+        if (e == null) {
+            return null;
+        }
+        try {
+            return e.model().key();
+        } catch (RuntimeException ex) {
+            return null; // an embedder going away
+        }
     }
 
     @Override
@@ -410,7 +603,7 @@ public final class FileGallery implements Gallery {
 
     /** Queues a re-embedding pass unless one is already waiting. */
     void schedulePass() {
-        if (closed || !passQueued.compareAndSet(false, true)) {
+        if (closed || failure != null || !passQueued.compareAndSet(false, true)) {
             return;
         }
         try {
@@ -542,9 +735,14 @@ public final class FileGallery implements Gallery {
             Path q = ex instanceof CorruptFileException ? store.quarantine(store.cropPath(person.id(), ph.id()), problems)
                     : null;
             state = state.withCropUnavailable(person.id(), ph.id());
-            LOG.error("gallery: crop {} of '{}' cannot be read ({}){}; that photo is skipped for this model",
-                    ph.id(), person.name(), ex.getMessage(), q == null ? "" : ", moved to " + q);
+            String what = "crop " + ph.id() + " of person " + person.id() + " cannot be read (" + ex.getMessage() + ")"
+                    + (q == null ? "" : ", moved to " + q);
+            LOG.error("gallery: {} ('{}'); that photo is skipped for this model", what, person.name());
             problems.forEach(p -> LOG.error("gallery: {}", p));
+            if (this.problems.size() < MAX_PROBLEMS) {
+                this.problems.add(what);
+                this.problems.addAll(problems);
+            }
         }
     }
 
@@ -600,10 +798,13 @@ public final class FileGallery implements Gallery {
 
     /** @return the gallery directory */
     Path directory() {
-        return store.root();
+        return store != null ? store.root() : settings.directory();
     }
 
     private void ensureOpen() {
+        if (failure != null) {
+            throw new FaceGateException("the gallery failed to load and refuses changes: " + failure);
+        }
         if (closed) {
             throw new FaceGateException("the gallery is closed");
         }

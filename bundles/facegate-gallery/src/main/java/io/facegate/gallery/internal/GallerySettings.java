@@ -15,10 +15,13 @@ import java.util.Map;
  *
  * @param directory  where the gallery lives, absolute
  * @param thresholds threshold overrides by model id or model key ({@code id:version})
+ * @param keyFile    the key file for encryption at rest, absolute; null: files are not encrypted
  */
-record GallerySettings(Path directory, Map<String, Float> thresholds) {
+record GallerySettings(Path directory, Map<String, Float> thresholds, Path keyFile) {
     /** Placeholder accepted in {@code directory}, as Karaf writes it in {@code etc/*.cfg}. */
     static final String KARAF_DATA = "${karaf.data}";
+    /** Placeholder accepted in {@code encryption_key_file}. */
+    static final String KARAF_ETC = "${karaf.etc}";
 
     GallerySettings {
         thresholds = Collections.unmodifiableMap(new LinkedHashMap<>(thresholds));
@@ -36,13 +39,49 @@ record GallerySettings(Path directory, Map<String, Float> thresholds) {
      *                                  or an unusable path
      */
     static GallerySettings parse(String directory, String[] thresholds, String karafData) {
-        Path base;
+        return parse(directory, thresholds, "", karafData, null);
+    }
+
+    /**
+     * @param directory  as in {@link #parse(String, String[], String)}
+     * @param thresholds as in {@link #parse(String, String[], String)}
+     * @param keyFile    {@code encryption_key_file}: empty for no encryption; may contain {@code ${karaf.etc}}
+     *                   and {@code ${karaf.data}}; a relative path is resolved against {@code karaf.etc}
+     * @param karafData  value of the system property {@code karaf.data}, or null outside Karaf ({@code ./data})
+     * @param karafEtc   value of the system property {@code karaf.etc}, or null outside Karaf ({@code ./etc})
+     * @return the settings
+     * @throws IllegalArgumentException on a bad value, naming its key (the key file itself is read later)
+     */
+    static GallerySettings parse(String directory, String[] thresholds, String keyFile, String karafData,
+                                 String karafEtc) {
+        Path base = base("karaf.data", karafData, "data");
+        return new GallerySettings(resolveDirectory(directory, base), parseThresholds(thresholds),
+                resolveKeyFile(keyFile, base, base("karaf.etc", karafEtc, "etc")));
+    }
+
+    private static Path base(String property, String value, String fallback) {
         try {
-            base = Path.of(karafData == null || karafData.isBlank() ? "data" : karafData).toAbsolutePath();
+            return Path.of(value == null || value.isBlank() ? fallback : value).toAbsolutePath();
         } catch (InvalidPathException e) {
-            throw new IllegalArgumentException("system property karaf.data is not a usable path: " + karafData, e);
+            throw new IllegalArgumentException("system property " + property + " is not a usable path: " + value, e);
         }
-        return new GallerySettings(resolveDirectory(directory, base), parseThresholds(thresholds));
+    }
+
+    private static Path resolveKeyFile(String keyFile, Path data, Path etc) {
+        String k = keyFile == null ? "" : keyFile.strip();
+        if (k.isEmpty()) {
+            return null;
+        }
+        k = k.replace(KARAF_DATA, data.toString()).replace(KARAF_ETC, etc.toString());
+        if (k.contains("${")) {
+            throw new IllegalArgumentException(FileCipher.CONFIG_KEY + " has an unresolved placeholder: " + keyFile);
+        }
+        try {
+            Path p = Path.of(k);
+            return (p.isAbsolute() ? p : etc.resolve(p)).normalize();
+        } catch (InvalidPathException e) {
+            throw new IllegalArgumentException(FileCipher.CONFIG_KEY + " is not a valid path: " + keyFile, e);
+        }
     }
 
     private static Path resolveDirectory(String directory, Path base) {

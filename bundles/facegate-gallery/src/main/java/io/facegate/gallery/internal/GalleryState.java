@@ -165,6 +165,15 @@ final class GalleryState {
 
     /**
      * @param modelKey a model
+     * @param personId a person
+     * @return how many of their photos have a vector of that model
+     */
+    int vectorCount(String modelKey, String personId) {
+        return vectors(modelKey, personId).size();
+    }
+
+    /**
+     * @param modelKey a model
      * @return per person, the photos that have a readable crop but no vector of that model
      */
     Map<Person, List<Photo>> missing(String modelKey) {
@@ -213,6 +222,22 @@ final class GalleryState {
     GalleryState withoutPerson(String personId) {
         Map<String, Person> ps = new HashMap<>(people);
         ps.remove(personId);
+        return new GalleryState(ps, models);
+    }
+
+    /**
+     * @param personId an enrolled person
+     * @param name     their new, validated name, not used by anyone else
+     * @return the snapshot with that person renamed; photos and vectors unchanged
+     * @throws IllegalArgumentException if another person has that name
+     */
+    GalleryState withName(String personId, String name) {
+        Person p = people.get(personId);
+        if (p == null) {
+            return this;
+        }
+        Map<String, Person> ps = new HashMap<>(people);
+        ps.put(personId, new Person(p.id(), name, p.photos()));
         return new GalleryState(ps, models);
     }
 

@@ -6,12 +6,14 @@ import io.facegate.gallery.internal.GalleryState.Person;
 import io.facegate.gallery.internal.GalleryState.Photo;
 import java.io.Closeable;
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.channels.OverlappingFileLockException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.security.MessageDigest;
@@ -26,6 +28,7 @@ import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.stream.Stream;
 
 /**
@@ -47,8 +50,15 @@ import java.util.stream.Stream;
  * <p>Every file is replaced atomically ({@link AtomicFiles}); the index is the
  * commit point. A change writes crops and embedding files first and the index
  * last, so a crash leaves the previous index in force and at most unreferenced
- * files, which the next {@link #load()} deletes. Not thread-safe: the gallery
- * calls it under its write lock.
+ * files, which the next {@link #load()} deletes. A removal writes the new index
+ * to {@code .prev} first and then to the index, so no index file names a removed
+ * person once the removal committed ({@link #commitRemoval}).
+ *
+ * <p>Files are created 0600, directories 0700 ({@link OwnerOnly}). With a key
+ * ({@link FileCipher}) every file but {@code .lock} is sealed with AES-256-GCM,
+ * bound to its relative path ({@link #bindingOf}); a plain gallery is encrypted
+ * in place at the first start with a key. Not thread-safe: the gallery calls it
+ * under its write lock.
  */
 final class GalleryStore implements Closeable {
     static final String INDEX = "index.properties";
@@ -59,6 +69,9 @@ final class GalleryStore implements Closeable {
     static final String LOCK = ".lock";
     static final String CROP_SUFFIX = ".png";
     static final String VECTORS_SUFFIX = ".emb";
+
+    /** What the index and its backup are bound to when sealed: the same, since a rename turns one into the other. */
+    static final String INDEX_BINDING = INDEX;
 
     private static final DateTimeFormatter STAMP = DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss.SSS");
 
@@ -79,29 +92,34 @@ final class GalleryStore implements Closeable {
     private final Path embeddings;
     private final Path quarantine;
     private final AtomicFiles files;
+    private final FileCipher cipher;
     private final FileChannel lockChannel;
     private final FileLock lock;
 
     /**
      * Opens (creating if needed) a gallery directory and locks it against a second user.
      *
-     * @param root  the gallery directory
-     * @param files how to write files
+     * @param root   the gallery directory
+     * @param files  how to write files
+     * @param cipher how to seal files ({@link FileCipher#NONE}: plain)
      * @throws IOException if the directory cannot be created or written, or another gallery holds it
      */
-    GalleryStore(Path root, AtomicFiles files) throws IOException {
+    GalleryStore(Path root, AtomicFiles files, FileCipher cipher) throws IOException {
         this.root = root.toAbsolutePath().normalize();
         this.crops = this.root.resolve(CROPS);
         this.embeddings = this.root.resolve(EMBEDDINGS);
         this.quarantine = this.root.resolve(QUARANTINE);
         this.files = files;
-        Files.createDirectories(this.root);
-        Files.createDirectories(crops);
-        Files.createDirectories(embeddings);
+        this.cipher = cipher;
+        OwnerOnly.createDirectories(this.root);
+        OwnerOnly.createDirectories(crops);
+        OwnerOnly.createDirectories(embeddings);
         if (!Files.isWritable(this.root)) {
             throw new IOException("gallery directory " + this.root + " is not writable");
         }
-        lockChannel = FileChannel.open(this.root.resolve(LOCK), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+        Path lockFile = this.root.resolve(LOCK);
+        lockChannel = FileChannel.open(lockFile, Set.of(StandardOpenOption.CREATE, StandardOpenOption.WRITE),
+                OwnerOnly.file(lockFile));
         FileLock l;
         try {
             l = lockChannel.tryLock();
@@ -139,15 +157,24 @@ final class GalleryStore implements Closeable {
 
     /**
      * Reads the gallery. Never throws for damaged content: a damaged file is moved
-     * to {@code quarantine/} and reported, and everything else still loads.
+     * to {@code quarantine/} and reported, and everything else still loads. Before
+     * anything is moved or deleted, the files are checked against the configured key:
+     * an encrypted gallery without a key, or with another key, is refused untouched.
      *
      * @return the state and a report
-     * @throws IOException only if the directory itself cannot be read or written
+     * @throws WrongKeyException if the files are encrypted and no key or another key is configured
+     * @throws IOException       if the directory itself cannot be read or written
      */
     Loaded load() throws IOException {
         List<String> problems = new ArrayList<>();
         List<String> notes = new ArrayList<>();
+        int tightened = OwnerOnly.tighten(root, problems);
+        if (tightened > 0) {
+            notes.add("restricted " + tightened + " existing file(s) and directories to the gateway's user"
+                    + " (0600 / 0700)");
+        }
         removeTemporaryFiles(notes);
+        checkKeyAndMigrate(notes);
 
         Path index = root.resolve(INDEX);
         Path prev = root.resolve(INDEX_PREV);
@@ -155,7 +182,7 @@ final class GalleryStore implements Closeable {
         IndexSource source;
         if (Files.exists(index)) {
             try {
-                people = IndexCodec.decode(Files.readAllBytes(index));
+                people = readIndex(index);
                 source = IndexSource.PRIMARY;
             } catch (IOException e) {
                 Path q = quarantine(index, problems);
@@ -190,7 +217,7 @@ final class GalleryStore implements Closeable {
                     problems.add(dir + " has files but " + (source == IndexSource.NONE
                             ? "there is no gallery index" : "no readable gallery index")
                             + "; moved to " + q + " and starting with an empty gallery");
-                    Files.createDirectories(dir);
+                    OwnerOnly.createDirectories(dir);
                 }
             }
             if (source == IndexSource.NONE_DAMAGED) {
@@ -210,8 +237,39 @@ final class GalleryStore implements Closeable {
         GalleryState state = new GalleryState(checked, models);
         if (source != IndexSource.PRIMARY) {
             writeIndex(state.people().values());
+        } else {
+            scrubBackup(prev, state, notes);
         }
         return new Loaded(state, problems, notes);
+    }
+
+    private Map<String, Person> readIndex(Path file) throws IOException {
+        return IndexCodec.decode(cipher.open(INDEX_BINDING, Files.readAllBytes(file)));
+    }
+
+    /**
+     * The backup may name people the index does not (an older version kept the index before a
+     * removal there), or be unreadable: then it is replaced by the current index, so no removed
+     * person's name survives in it.
+     */
+    private void scrubBackup(Path prev, GalleryState state, List<String> notes) throws IOException {
+        if (!Files.exists(prev)) {
+            return;
+        }
+        String why;
+        try {
+            Map<String, Person> backup = readIndex(prev);
+            long gone = backup.keySet().stream().filter(id -> !state.people().containsKey(id)).count();
+            if (gone == 0) {
+                return;
+            }
+            why = "it named " + gone + " person(s) no longer enrolled";
+        } catch (IOException e) {
+            why = "it was unreadable (" + e.getMessage() + ")";
+        }
+        byte[] data = cipher.seal(INDEX_BINDING, IndexCodec.encode(state.people().values()));
+        files.write(prev, data);
+        notes.add("replaced " + prev.getFileName() + " by a copy of the index: " + why);
     }
 
     private Map<String, Person> tryBackup(Path prev, List<String> problems) {
@@ -219,7 +277,7 @@ final class GalleryStore implements Closeable {
             return null;
         }
         try {
-            return IndexCodec.decode(Files.readAllBytes(prev));
+            return readIndex(prev);
         } catch (IOException e) {
             Path q = quarantine(prev, problems);
             problems.add("previous gallery index " + prev + " is damaged too (" + e.getMessage() + ")"
@@ -302,7 +360,7 @@ final class GalleryStore implements Closeable {
                         }
                         EmbeddingCodec.Content c;
                         try {
-                            c = EmbeddingCodec.decode(Files.readAllBytes(f));
+                            c = EmbeddingCodec.decode(cipher.open(bindingOf(f), Files.readAllBytes(f)));
                         } catch (IOException e) {
                             quarantineReported(f, "(embeddings of '" + p.name() + "') is damaged: " + e.getMessage()
                                     + "; they will be re-embedded from the crops", problems);
@@ -341,10 +399,62 @@ final class GalleryStore implements Closeable {
         return out;
     }
 
+    /**
+     * Compares the files with the configured key before anything is moved or deleted. Without a key,
+     * any encrypted file (outside quarantine) refuses the gallery; with a key, a gallery whose
+     * encrypted files all carry another key's check is refused, and plain files (a gallery that used
+     * no key so far, or a migration a crash interrupted) are encrypted in place, each atomically.
+     */
+    private void checkKeyAndMigrate(List<String> notes) throws IOException {
+        int ours = 0;
+        int foreign = 0;
+        List<Path> plain = new ArrayList<>();
+        List<Path> all;
+        try (Stream<Path> s = Files.walk(root)) {
+            all = s.filter(p -> Files.isRegularFile(p, LinkOption.NOFOLLOW_LINKS)
+                    && !p.getFileName().toString().equals(LOCK)).toList();
+        }
+        for (Path f : all) {
+            byte[] head;
+            try (InputStream in = Files.newInputStream(f)) {
+                head = in.readNBytes(FileCipher.HEADER);
+            }
+            FileCipher.Kind kind = cipher.classify(head);
+            boolean quarantined = f.startsWith(quarantine);
+            if (kind == FileCipher.Kind.PLAIN) {
+                plain.add(f);
+            } else if (!quarantined) {
+                if (kind == FileCipher.Kind.OURS) {
+                    ours++;
+                } else {
+                    foreign++;
+                }
+            }
+        }
+        if (!cipher.encrypting()) {
+            if (foreign > 0) {
+                throw new WrongKeyException("the gallery in " + root + " is encrypted (" + foreign + " file(s)), but "
+                        + FileCipher.CONFIG_KEY + " is not set; set it to the gallery's key file (nothing was changed)");
+            }
+            return;
+        }
+        if (ours == 0 && foreign > 0) {
+            throw new WrongKeyException("the gallery in " + root + " is encrypted with another key than the one in "
+                    + FileCipher.CONFIG_KEY + " (" + foreign + " file(s)); nothing was changed");
+        }
+        for (Path f : plain) {
+            files.write(f, cipher.seal(bindingOf(f), Files.readAllBytes(f)));
+        }
+        if (!plain.isEmpty()) {
+            notes.add("encrypted " + plain.size() + " plain file(s) with the key of " + FileCipher.CONFIG_KEY);
+        }
+    }
+
     private void removeTemporaryFiles(List<String> notes) throws IOException {
         List<Path> temps;
-        try (Stream<Path> s = Files.walk(root, 3)) {
-            temps = s.filter(p -> !p.startsWith(quarantine) && AtomicFiles.isTemp(p) && Files.isRegularFile(p))
+        // quarantine too: only this class writes there (encryption, purges), through AtomicFiles
+        try (Stream<Path> s = Files.walk(root)) {
+            temps = s.filter(p -> AtomicFiles.isTemp(p) && Files.isRegularFile(p, LinkOption.NOFOLLOW_LINKS))
                     .toList();
         }
         for (Path t : temps) {
@@ -364,7 +474,33 @@ final class GalleryStore implements Closeable {
      * @throws IOException if it could not be written; the previous index is then still in force
      */
     void writeIndex(Collection<Person> people) throws IOException {
-        files.writeKeepingBackup(root.resolve(INDEX), root.resolve(INDEX_PREV), IndexCodec.encode(people));
+        files.writeKeepingBackup(root.resolve(INDEX), root.resolve(INDEX_PREV),
+                cipher.seal(INDEX_BINDING, IndexCodec.encode(people)));
+    }
+
+    /**
+     * Commits the removal of people: the new index goes to {@code .prev} first (the backup stops
+     * naming them while the index still does, so a crash in between leaves them enrolled), then to
+     * the index (the commit). After this returns no index file names anyone not in {@code after}.
+     *
+     * @param before everybody enrolled now, to restore the backup if the commit fails
+     * @param after  everybody who stays
+     * @throws IOException if it could not be written; the index then still names everybody in {@code before}
+     */
+    void commitRemoval(Collection<Person> before, Collection<Person> after) throws IOException {
+        byte[] data = cipher.seal(INDEX_BINDING, IndexCodec.encode(after));
+        Path prev = root.resolve(INDEX_PREV);
+        files.write(prev, data);
+        try {
+            files.write(root.resolve(INDEX), data);
+        } catch (IOException | RuntimeException e) {
+            try {
+                files.write(prev, cipher.seal(INDEX_BINDING, IndexCodec.encode(before)));
+            } catch (IOException | RuntimeException suppressed) {
+                e.addSuppressed(suppressed); // the backup then holds the intended state: still a valid fallback
+            }
+            throw e;
+        }
     }
 
     /**
@@ -376,10 +512,11 @@ final class GalleryStore implements Closeable {
     void writeCrop(String personId, String photoId, byte[] png) throws IOException {
         Path dir = crops.resolve(personId);
         if (!Files.isDirectory(dir)) {
-            Files.createDirectories(dir);
+            OwnerOnly.createDirectories(dir);
             files.syncDirectory(crops);
         }
-        files.write(cropPath(personId, photoId), png);
+        Path f = cropPath(personId, photoId);
+        files.write(f, cipher.seal(bindingOf(f), png));
     }
 
     /**
@@ -390,7 +527,13 @@ final class GalleryStore implements Closeable {
      */
     RgbImage readCrop(String personId, String photoId) throws IOException {
         Path f = cropPath(personId, photoId);
-        byte[] png = Files.readAllBytes(f);
+        byte[] data = Files.readAllBytes(f);
+        byte[] png;
+        try {
+            png = cipher.open(bindingOf(f), data);
+        } catch (CorruptFileException e) {
+            throw new CorruptFileException("crop " + f + ": " + e.getMessage());
+        }
         try {
             return Crops.decodePng(png);
         } catch (IOException e) {
@@ -414,10 +557,10 @@ final class GalleryStore implements Closeable {
         }
         Path dir = f.getParent();
         if (!Files.isDirectory(dir)) {
-            Files.createDirectories(dir);
+            OwnerOnly.createDirectories(dir);
             files.syncDirectory(embeddings);
         }
-        files.write(f, EmbeddingCodec.encode(meta, personId, vectors));
+        files.write(f, cipher.seal(bindingOf(f), EmbeddingCodec.encode(meta, personId, vectors)));
     }
 
     /**
@@ -451,7 +594,7 @@ final class GalleryStore implements Closeable {
             for (Path d : dirs) {
                 Path f = d.resolve(personId + VECTORS_SUFFIX);
                 try {
-                    if (Files.deleteIfExists(f)) {
+                    if (files.delete(f)) {
                         files.syncDirectory(d);
                     }
                 } catch (IOException e) {
@@ -462,6 +605,23 @@ final class GalleryStore implements Closeable {
             failed.add(embeddings);
         }
         return failed;
+    }
+
+    /**
+     * Deletes what {@code quarantine/} holds of a person (see {@link QuarantinePurge}).
+     *
+     * @param personId the person's id
+     * @param name     their name
+     * @return what could not be deleted or rewritten
+     */
+    List<String> purgeQuarantine(String personId, String name) {
+        try {
+            QuarantinePurge.Result r = new QuarantinePurge(quarantine, cipher, files, this::bindingOf)
+                    .purge(personId, name);
+            return r.problems();
+        } catch (IOException | RuntimeException e) {
+            return List.of("could not purge " + quarantine + ": " + e);
+        }
     }
 
     /**
@@ -476,7 +636,7 @@ final class GalleryStore implements Closeable {
                 .getSeparator(), "_");
         String base = LocalDateTime.now().format(STAMP) + "-" + rel;
         try {
-            Files.createDirectories(quarantine);
+            OwnerOnly.createDirectories(quarantine);
             Path target = quarantine.resolve(base);
             for (int i = 1; Files.exists(target); i++) {
                 target = quarantine.resolve(base + "." + i);
@@ -507,11 +667,11 @@ final class GalleryStore implements Closeable {
         return 1;
     }
 
-    private static void deleteTree(Path p, List<Path> failed) {
+    private void deleteTree(Path p, List<Path> failed) {
         try (Stream<Path> s = Files.walk(p)) {
             for (Path x : s.sorted(Comparator.reverseOrder()).toList()) {
                 try {
-                    Files.deleteIfExists(x);
+                    files.delete(x);
                 } catch (IOException e) {
                     failed.add(x);
                 }
@@ -528,6 +688,25 @@ final class GalleryStore implements Closeable {
         try (DirectoryStream<Path> s = Files.newDirectoryStream(dir)) {
             return s.iterator().hasNext();
         }
+    }
+
+    /**
+     * What a sealed file is bound to: its path relative to the gallery, with {@code /}; the index and
+     * its backup share {@link #INDEX_BINDING}.
+     *
+     * @param file a file of the gallery
+     * @return its binding
+     */
+    String bindingOf(Path file) {
+        Path rel = root.relativize(file.toAbsolutePath().normalize());
+        if (rel.toString().equals(INDEX) || rel.toString().equals(INDEX_PREV)) {
+            return INDEX_BINDING;
+        }
+        StringBuilder sb = new StringBuilder();
+        for (Path part : rel) {
+            sb.append(sb.length() == 0 ? "" : "/").append(part);
+        }
+        return sb.toString();
     }
 
     Path cropPath(String personId, String photoId) {

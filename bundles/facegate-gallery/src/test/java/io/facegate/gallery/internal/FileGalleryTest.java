@@ -12,7 +12,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.facegate.api.AlignedFace;
 import io.facegate.api.Embedding;
 import io.facegate.api.FaceGateException;
+import io.facegate.api.GalleryHealth;
 import io.facegate.api.Identity;
+import io.facegate.api.PersonSummary;
 import io.facegate.api.RgbImage;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -20,6 +22,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -182,6 +185,130 @@ class FileGalleryTest {
         assertEquals("Alice", g.identify(probe(modelA, ALICE)).name());
     }
 
+    // ------------------------------------------------------------------ rename, summaries, health
+
+    @Test
+    void renameKeepsPhotosAndEmbeddingsAndSurvivesARestart() throws Exception {
+        FileGallery g = open();
+        g.bindEmbedder(modelA);
+        g.enroll("Alice", photos(ALICE, 2, 112));
+        g.enroll("Bob", photos(BOB, 1, 112));
+        List<Path> crops = filesUnder("crops");
+        List<Path> embeddings = filesUnder("embeddings");
+
+        assertTrue(g.rename(" Alice ", " Ada Lovelace "));
+        assertEquals(List.of("Ada Lovelace", "Bob"), g.people());
+        assertEquals("Ada Lovelace", g.identify(probe(modelA, ALICE)).name());
+        assertEquals(2, g.snapshot().byName("Ada Lovelace").photos().size());
+        assertEquals(crops, filesUnder("crops"), "no crop moved or rewritten");
+        assertEquals(embeddings, filesUnder("embeddings"));
+
+        assertFalse(g.rename("Alice", "Eve"), "no longer enrolled under that name");
+        assertFalse(g.rename("nobody", "Eve"));
+        assertTrue(g.rename("Bob", "Bob"), "already so called");
+        IllegalArgumentException taken = assertThrows(IllegalArgumentException.class,
+                () -> g.rename("Ada Lovelace", "Bob"));
+        assertTrue(taken.getMessage().contains("Bob"), taken.getMessage());
+        for (String bad : new String[] {null, "", "  ", "a/b", "x\ny", "x".repeat(Names.MAX_LENGTH + 1)}) {
+            assertThrows(IllegalArgumentException.class, () -> g.rename("Bob", bad), "name " + bad);
+            assertThrows(IllegalArgumentException.class, () -> g.rename("nobody", bad), "checked first: " + bad);
+        }
+        assertEquals(List.of("Ada Lovelace", "Bob"), g.people());
+        g.deactivate();
+
+        FileGallery again = open();
+        assertEquals(List.of("Ada Lovelace", "Bob"), again.people());
+        assertEquals(List.of(), again.loadProblems());
+        assertEquals("Ada Lovelace", again.identify(probe(modelA, ALICE)).name());
+        // the new name can be enrolled into and forgotten like any other
+        again.bindEmbedder(modelA);
+        again.enroll("Ada Lovelace", photos(ALICE, 1, 112));
+        assertEquals(3, again.snapshot().byName("Ada Lovelace").photos().size());
+        assertTrue(again.forget("Ada Lovelace"));
+        assertEquals(List.of("Bob"), again.people());
+    }
+
+    @Test
+    void aFailedRenameChangesNothing() throws Exception {
+        boolean[] fail = {false};
+        FileGallery g = open(new AtomicFiles((target, stage) -> {
+            if (fail[0]) {
+                throw new IOException("No space left on device");
+            }
+        }, false));
+        g.bindEmbedder(modelA);
+        g.enroll("Alice", photos(ALICE, 1, 112));
+        fail[0] = true;
+        FaceGateException e = assertThrows(FaceGateException.class, () -> g.rename("Alice", "Ada"));
+        assertTrue(e.getMessage().contains("No space left") && e.getMessage().contains("unchanged"), e.getMessage());
+        assertEquals(List.of("Alice"), g.people());
+        fail[0] = false;
+        g.deactivate();
+        assertEquals(List.of("Alice"), open().people());
+    }
+
+    @Test
+    void summariesCountPhotosAndEmbeddingsOfEveryModel() throws Exception {
+        FileGallery g = open();
+        assertEquals(List.of(), g.summaries());
+        g.bindEmbedder(modelA);
+        g.enroll("Bob", photos(BOB, 1, 112));
+        g.enroll("Alice", photos(ALICE, 2, 112));
+        String a = modelA.model().key();
+        String b = modelB.model().key();
+        assertEquals(List.of(new PersonSummary("Alice", 2, Map.of(a, 2)), new PersonSummary("Bob", 1, Map.of(a, 1))),
+                g.summaries());
+        g.unbindEmbedder(modelA);
+        g.enroll("Carol", photos(CAROL, 3, 112)); // no embedder: stored, not embedded
+        assertEquals(new PersonSummary("Carol", 3, Map.of(a, 0)), g.summaries().get(2));
+
+        modelB.delayMillisPerCall = 200;
+        g.bindEmbedder(modelB);
+        // the active model is listed at once, with 0 where nothing is embedded yet
+        assertTrue(g.summaries().stream().allMatch(p -> p.embeddings().containsKey(b)), g.summaries().toString());
+        settle(g);
+        assertEquals(List.of(new PersonSummary("Alice", 2, Map.of(a, 2, b, 2)),
+                new PersonSummary("Bob", 1, Map.of(a, 1, b, 1)), new PersonSummary("Carol", 3, Map.of(a, 0, b, 3))),
+                g.summaries());
+        g.deactivate();
+        // after a restart without any embedder: the models held on disk
+        assertEquals(new PersonSummary("Carol", 3, Map.of(a, 0, b, 3)), open().summaries().get(2));
+    }
+
+    @Test
+    void healthSaysOkReembeddingWithProgressAndWhyAPassStopped() throws Exception {
+        FileGallery g = open();
+        assertEquals(new GalleryHealth(GalleryHealth.OK, 0, 0, null), g.health(), "no embedder, nobody enrolled");
+        g.bindEmbedder(modelA);
+        for (int p = 0; p < 6; p++) {
+            g.enroll("p" + p, photos(100 + p, 1, 112));
+        }
+        assertEquals(new GalleryHealth(GalleryHealth.OK, 6, 6, null), g.health());
+
+        modelB.delayMillisPerCall = 150; // one call per person
+        g.bindEmbedder(modelB);
+        g.unbindEmbedder(modelA);
+        GalleryHealth during = g.health();
+        assertEquals(GalleryHealth.REEMBEDDING, during.state(), during.toString());
+        assertEquals(6, during.total());
+        assertTrue(during.done() < 6, during.toString());
+        settle(g);
+        assertEquals(new GalleryHealth(GalleryHealth.OK, 6, 6, null), g.health());
+
+        FakeEmbedder broken = new FakeEmbedder("fake-c", 112, 64, 0.5f, 33);
+        broken.failure = new FaceGateException("inference failed");
+        g.bindEmbedder(broken);
+        settle(g);
+        GalleryHealth stuck = g.health();
+        assertEquals(GalleryHealth.REEMBEDDING, stuck.state(), stuck.toString());
+        assertEquals(0, stuck.done());
+        assertEquals(6, stuck.total());
+        assertTrue(stuck.problem().contains("inference failed") && stuck.problem().contains("fake-c:1"),
+                stuck.problem());
+        g.deactivate();
+        assertEquals(GalleryHealth.FAILED, g.health().state(), "closed");
+    }
+
     // ------------------------------------------------------------------ persistence
 
     @Test
@@ -207,10 +334,23 @@ class FileGalleryTest {
     }
 
     @Test
-    void aSecondGalleryCannotOpenTheSameDirectory() {
-        open();
-        FaceGateException e = assertThrows(FaceGateException.class, this::open);
+    void aSecondGalleryOnTheSameDirectoryIsFailedAndTouchesNothing() throws Exception {
+        FileGallery first = open();
+        first.bindEmbedder(modelA);
+        first.enroll("Alice", photos(ALICE, 1, 112));
+        FileGallery second = open();
+        GalleryHealth h = second.health();
+        assertEquals(GalleryHealth.FAILED, h.state());
+        assertTrue(h.problem().contains("in use"), h.problem());
+        assertEquals(List.of(), second.people());
+        second.bindEmbedder(modelA);
+        FaceGateException e = assertThrows(FaceGateException.class, () -> second.enroll("Bob", photos(BOB, 1, 112)));
         assertTrue(e.getMessage().contains("in use"), e.getMessage());
+        assertThrows(FaceGateException.class, () -> second.forget("Alice"));
+        assertThrows(FaceGateException.class, () -> second.rename("Alice", "Eve"));
+        assertFalse(second.identify(probe(modelA, ALICE)).known());
+        assertEquals(List.of("Alice"), first.people());
+        assertEquals(GalleryHealth.OK, first.health().state());
     }
 
     // ------------------------------------------------------------------ models
@@ -332,7 +472,7 @@ class FileGalleryTest {
     }
 
     @Test
-    void badConfigurationIsRefusedAtActivation() {
+    void badConfigurationIsRefusedAtActivation() throws Exception {
         String[][] bad = {
             {"fake-a"}, {"=0.3"}, {"fake-a="}, {"fake-a=abc"}, {"fake-a=1.5"}, {"fake-a=-1.01"}, {"fake-a=NaN"},
             {"fake-a=Infinity"}, {"fake-a=0x1p-2"}, {"fake-a=0.3f"}, {"fake a=0.3"}, {":1=0.3"}, {"fake-a:=0.3"},
@@ -345,12 +485,16 @@ class FileGalleryTest {
         }
         assertThrows(IllegalArgumentException.class, () -> new FileGallery(config("${unknown}/gallery")));
         assertThrows(IllegalArgumentException.class, () -> new FileGallery(config("bad\0path")));
-        // a directory that is a file cannot be used
+        // a directory that is a file cannot be used: not a configuration error but the file system's, so the
+        // gallery activates FAILED (the gateway reports why) and never writes
         Path file = dir.resolve("afile");
-        assertThrows(FaceGateException.class, () -> {
-            Files.writeString(file, "x");
-            new FileGallery(config(file.toString()));
-        });
+        Files.writeString(file, "x");
+        FileGallery g = new FileGallery(config(file.toString()));
+        opened.add(g);
+        assertEquals(GalleryHealth.FAILED, g.health().state());
+        assertTrue(g.health().problem().contains(file.toString()), g.health().problem());
+        assertThrows(FaceGateException.class, () -> g.enroll("Alice", photos(ALICE, 1, 112)));
+        assertEquals("x", Files.readString(file));
     }
 
     @Test
@@ -381,6 +525,10 @@ class FileGalleryTest {
     }
 
     static FileGallery.Config config(String directory, String... thresholds) {
+        return configWithKey(directory, "", thresholds);
+    }
+
+    static FileGallery.Config configWithKey(String directory, String keyFile, String... thresholds) {
         return new FileGallery.Config() {
             @Override
             public Class<? extends java.lang.annotation.Annotation> annotationType() {
@@ -395,6 +543,11 @@ class FileGalleryTest {
             @Override
             public String[] thresholds() {
                 return thresholds;
+            }
+
+            @Override
+            public String encryption__key__file() {
+                return keyFile;
             }
         };
     }

@@ -11,6 +11,7 @@ import static org.junit.jupiter.api.Assumptions.assumeFalse;
 
 import io.facegate.api.Embedding;
 import io.facegate.api.FaceGateException;
+import io.facegate.api.GalleryHealth;
 import io.facegate.api.Identity;
 import java.io.IOException;
 import java.nio.file.AccessDeniedException;
@@ -141,6 +142,112 @@ class RecoveryTest {
         assertEquals(List.of("Alice", "Bob"), open(live).people());
     }
 
+    /**
+     * Kills a rename at every file operation: every copy shows the person under exactly one of the
+     * two names, with all photos and embeddings, and the other person untouched.
+     */
+    @Test
+    void aCrashAtAnyPointOfARenameLeavesOneNameAndEverything() throws Exception {
+        Path live = tmp.resolve("live");
+        AtomicInteger step = new AtomicInteger(-1);
+        List<String> points = new ArrayList<>();
+        AtomicFiles files = new AtomicFiles((target, stage) -> {
+            if (step.get() >= 0) {
+                int k = step.getAndIncrement();
+                points.add(k + ": " + stage + " " + live.relativize(target));
+                snapshot(live, tmp.resolve("crash" + k));
+            }
+        }, false);
+        FileGallery g = open(live, files);
+        g.bindEmbedder(modelA);
+        g.enroll("Alice", photos(ALICE, 2, 112));
+        g.enroll("Bob", photos(BOB, 1, 112));
+        step.set(0);
+        assertTrue(g.rename("Alice", "Ada"));
+        int crashes = step.get();
+        step.set(-1);
+        g.deactivate();
+        // the index only: write, rename to .prev, rename
+        assertEquals(3, crashes, String.join("\n", points));
+        for (int k = 0; k < crashes; k++) {
+            Path copy = tmp.resolve("crash" + k);
+            Files.deleteIfExists(copy.resolve(GalleryStore.LOCK));
+            FileGallery after = open(copy);
+            String where = "crash before " + points.get(k);
+            List<String> people = after.people();
+            assertTrue(people.equals(List.of("Alice", "Bob")) || people.equals(List.of("Ada", "Bob")), where + ": " + people);
+            String name = people.get(0);
+            assertEquals(List.of(), after.loadProblems(), where);
+            assertEquals(name, after.identify(probe(modelA, ALICE)).name(), where);
+            assertEquals("Bob", after.identify(probe(modelA, BOB)).name(), where);
+            assertEquals(2, after.snapshot().byName(name).photos().size(), where);
+            assertEquals(3, after.snapshot().vectorCount(modelA.model().key()), where);
+            assertEquals(3, filesUnder(copy, "crops").size(), where);
+            after.deactivate();
+        }
+        FileGallery again = open(live);
+        assertEquals(List.of("Ada", "Bob"), again.people());
+        assertEquals("Ada", again.identify(probe(modelA, ALICE)).name());
+    }
+
+    /**
+     * Kills a forget at every file operation (writes, renames and deletions): every copy shows the
+     * person either fully enrolled (the removal did not commit) or gone without a trace: no crop,
+     * no embedding file, and the name in no file. Copies taken after the commit, while the person's
+     * files were still being deleted, are among them: the start finishes the deletion.
+     */
+    @Test
+    void aCrashAtAnyPointOfAForgetLeavesThePersonOrNoTraceOfThem() throws Exception {
+        Path live = tmp.resolve("live");
+        AtomicInteger step = new AtomicInteger(-1);
+        List<String> points = new ArrayList<>();
+        AtomicFiles files = new AtomicFiles((target, stage) -> {
+            if (step.get() >= 0) {
+                int k = step.getAndIncrement();
+                points.add(k + ": " + stage + " " + live.relativize(target));
+                snapshot(live, tmp.resolve("crash" + k));
+            }
+        }, false);
+        String zoe = "Zoë Forgetme";
+        FileGallery g = open(live, files);
+        g.bindEmbedder(modelA);
+        g.enroll("Alice", photos(ALICE, 1, 112));
+        g.enroll(zoe, photos(BOB, 2, 112));
+        g.bindEmbedder(modelB); // embeddings of two models: two .emb files to delete
+        assertTrue(g.awaitReembedding(Duration.ofSeconds(120)));
+        String zid = g.snapshot().byName(zoe).id();
+        step.set(0);
+        assertTrue(g.forget(zoe));
+        int crashes = step.get();
+        step.set(-1);
+        g.deactivate();
+        assertTrue(points.stream().anyMatch(p -> p.contains("delete")), String.join("\n", points));
+        int committedWithLeftovers = 0;
+        for (int k = 0; k < crashes; k++) {
+            Path copy = tmp.resolve("crash" + k);
+            Files.deleteIfExists(copy.resolve(GalleryStore.LOCK));
+            String where = "crash before " + points.get(k);
+            boolean leftovers = Files.exists(copy.resolve("crops").resolve(zid));
+            FileGallery after = open(copy);
+            assertEquals(List.of(), after.loadProblems(), where);
+            assertEquals("Alice", after.identify(probe(modelA, ALICE)).name(), where);
+            if (after.people().contains(zoe)) {
+                assertEquals(List.of("Alice", zoe), after.people(), where);
+                assertEquals(zoe, after.identify(probe(modelB, BOB)).name(), where + ": still fully enrolled");
+            } else {
+                assertEquals(List.of("Alice"), after.people(), where);
+                committedWithLeftovers += leftovers ? 1 : 0;
+                assertFalse(Files.exists(copy.resolve("crops").resolve(zid)), where + ": crops deleted");
+                for (Path f : files(copy)) {
+                    assertFalse(f.toString().contains(zid), where + ": " + f);
+                }
+                AtRestTest.assertNameNowhere(copy, zoe, where);
+            }
+            after.deactivate();
+        }
+        assertTrue(committedWithLeftovers > 0, "some crashes hit the deletions after the commit");
+    }
+
     @Test
     void filesOfAForgottenPersonLeftByACrashAreDeletedAtTheNextStart() throws Exception {
         Path dir = tmp.resolve("g");
@@ -258,6 +365,10 @@ class RecoveryTest {
         assertEquals(List.of("Alice", "Bob"), again.people(), "never loses a person");
         String report = String.join("\n", again.loadProblems());
         assertTrue(report.contains(aliceId + ".emb") && report.contains("damaged") && report.contains("Alice"), report);
+        GalleryHealth h = again.health();
+        assertEquals(GalleryHealth.OK, h.state(), "a recovered load problem does not fail the gallery");
+        assertTrue(h.problem().contains(aliceId + ".emb"), h.problem());
+        assertFalse(h.problem().contains("Alice"), "the status names nobody: " + h.problem());
         assertEquals("Bob", again.identify(probe(modelA, BOB)).name());
         assertFalse(again.identify(probe(modelA, ALICE)).known(), "Alice has no embeddings until re-embedded");
 
