@@ -22,16 +22,37 @@ final class HomeAssistantPublisher {
     private static final Logger LOG = LoggerFactory.getLogger(HomeAssistantPublisher.class);
 
     private final HomeAssistantDiscovery discovery;
-    private final MqttTransport transport;
+    private final Supplier<MqttTransport> transport;
     private final Supplier<Gallery> gallery;
     private Set<String> published = Set.of();
 
-    HomeAssistantPublisher(PublisherSettings settings, MqttTransport transport, Supplier<Gallery> gallery) {
+    /**
+     * @param settings  the gateway's settings (discovery prefix, topic prefix, gateway id)
+     * @param transport the connection (supplied late: it is created after this publisher)
+     * @param gallery   the gallery, or a supplier of {@code null}
+     */
+    HomeAssistantPublisher(PublisherSettings settings, Supplier<MqttTransport> transport, Supplier<Gallery> gallery) {
         String version = HomeAssistantPublisher.class.getPackage().getImplementationVersion();
         this.discovery = new HomeAssistantDiscovery(settings.homeAssistantPrefix(), settings.topicPrefix(),
                 settings.gatewayId(), version == null ? "development" : version);
         this.transport = transport;
         this.gallery = gallery;
+    }
+
+    /** @return Home Assistant's birth topic: when it says {@code online}, every config is sent again */
+    String birthTopic() {
+        return discovery.birthTopic();
+    }
+
+    /**
+     * A message on the birth topic: Home Assistant (re)started and may have lost the configs.
+     *
+     * @param payload its payload
+     */
+    void birth(byte[] payload) {
+        if ("online".equals(new String(payload, StandardCharsets.UTF_8).trim())) {
+            connected();
+        }
     }
 
     /** After a connect: every config again (the broker may have lost its retained messages). */
@@ -47,7 +68,7 @@ final class HomeAssistantPublisher {
 
     /** After an event: its sensor states, and the configs of people enrolled or forgotten since. */
     synchronized void recognized(RecognitionEvent event) {
-        if (!transport.isConnected()) {
+        if (!transport.get().isConnected()) {
             return;
         }
         List<HomeAssistantDiscovery.Message> messages = new ArrayList<>();
@@ -74,7 +95,7 @@ final class HomeAssistantPublisher {
     private boolean send(List<HomeAssistantDiscovery.Message> messages) {
         for (HomeAssistantDiscovery.Message m : messages) {
             try {
-                transport.publish(m.topic(), m.payload().getBytes(StandardCharsets.UTF_8), MqttTransport.CONTROL_QOS,
+                transport.get().publish(m.topic(), m.payload().getBytes(StandardCharsets.UTF_8), MqttTransport.CONTROL_QOS,
                         m.retained(), null);
             } catch (MqttException | RuntimeException e) {
                 LOG.debug("Home Assistant message on {} not sent: {}", m.topic(), MqttTransport.describe(e));

@@ -12,6 +12,8 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Deque;
 import java.util.UUID;
 import org.eclipse.paho.client.mqttv3.MqttException;
@@ -219,9 +221,15 @@ public final class MqttGatewayComponent implements RecognitionListener {
         }
         CommandHandlers handlers = new CommandHandlers(() -> operations, this::currentStatus);
         commands = new CommandDispatcher(settings, handlers, this::reply);
+        homeAssistant = settings.homeAssistantPrefix() == null ? null
+                : new HomeAssistantPublisher(settings, this::transport, () -> gallery);
+        List<String> subscriptions = new ArrayList<>(commands.subscriptions());
+        if (homeAssistant != null) {
+            subscriptions.add(homeAssistant.birthTopic());
+        }
         byte[] will = Json.bytes(HealthReport.offline(settings.gatewayId(), settings.clientId(), "connection_lost",
                 null));
-        transport = new MqttTransport(settings, will, commands.subscriptions(), new MqttTransport.Listener() {
+        transport = new MqttTransport(settings, will, subscriptions, new MqttTransport.Listener() {
             @Override
             public void connected() {
                 onConnected();
@@ -234,15 +242,17 @@ public final class MqttGatewayComponent implements RecognitionListener {
 
             @Override
             public void messageArrived(String topic, MqttMessage message) {
-                commands.onMessage(topic, message.getPayload());
+                if (homeAssistant != null && topic.equals(homeAssistant.birthTopic())) {
+                    homeAssistant.birth(message.getPayload());
+                } else {
+                    commands.onMessage(topic, message.getPayload());
+                }
             }
         });
         forwarder = new EventForwarder(outbox, transport, settings.eventsTopic(), settings.qos(),
                 settings.maxInflight());
         status = new StatusPublisher(transport, settings.statusTopic(), this::snapshot, () -> pipelineStatus(),
                 settings.heartbeatSeconds(), config.stall__s());
-        homeAssistant = settings.homeAssistantPrefix() == null ? null
-                : new HomeAssistantPublisher(settings, transport, () -> gallery);
         LOG.info("MQTT for gateway '{}' starting: events to {} through the outbox in {} ({} waiting), commands on"
                 + " {}, status on {} ({})", settings.gatewayId(), settings.eventsTopic(), settings.outboxDir(),
                 outbox.stats().depth(), commands.subscriptions(), settings.statusTopic(), settings);
@@ -254,6 +264,10 @@ public final class MqttGatewayComponent implements RecognitionListener {
 
     private EventForwarder forwarder() {
         return forwarder;
+    }
+
+    private MqttTransport transport() {
+        return transport;
     }
 
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
