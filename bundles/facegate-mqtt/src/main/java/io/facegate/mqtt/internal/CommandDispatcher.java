@@ -132,6 +132,9 @@ final class CommandDispatcher implements AutoCloseable {
     /** @return the command of a command topic of this gateway or one of its groups, else {@code null} */
     String command(String topic) {
         String own = settings.commandTopicPrefix();
+        if (topic.length() == own.length() - 1 && own.startsWith(topic)) {
+            return ""; // <prefix>/<gateway>/cmd itself: an unknown (empty) command, answered with a 404
+        }
         if (topic.startsWith(own)) {
             return topic.substring(own.length());
         }
@@ -145,11 +148,13 @@ final class CommandDispatcher implements AutoCloseable {
     }
 
     private void replyEarly(String command, byte[] payload, int code, String message) {
+        send(validPeekedId(payload), command, null, CommandReply.error(code, message));
+    }
+
+    /** @return the request id of a payload that is not parsed (yet), if it is a valid one; else null */
+    private static String validPeekedId(byte[] payload) {
         String id = Json.peekRequestId(payload);
-        if (id != null && !REQUEST_ID.matcher(id).matches()) {
-            id = null;
-        }
-        send(id, command, null, CommandReply.error(code, message));
+        return id != null && REQUEST_ID.matcher(id).matches() ? id : null;
     }
 
     private void run() {
@@ -176,7 +181,7 @@ final class CommandDispatcher implements AutoCloseable {
         try {
             doc = Json.parse(r.payload());
         } catch (JsonParseException e) {
-            send(Json.peekRequestId(r.payload()), r.command(), null,
+            send(validPeekedId(r.payload()), r.command(), null,
                     CommandReply.error(400, "malformed JSON: " + oneLine(e.getMessage())));
             return;
         }

@@ -15,7 +15,8 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Writes the MQTT payloads as JSON (RFC 8259, UTF-8) by hand, so the bundle needs no JSON library.
+ * Writes the event payload as JSON (RFC 8259, UTF-8) by hand: it runs for every frame, and a hand-written writer
+ * allocates little.
  * The event layout is documented in {@code README.md} and in
  * {@code schema/recognition-event.schema.json} inside this bundle.
  *

@@ -102,6 +102,8 @@ final class HealthReport {
         ob.addProperty("bytes", s.bytes());
         ob.addProperty("max_bytes", s.maxBytes());
         ob.addProperty("dropped", s.dropped());
+        ob.addProperty("dropped_total", s.droppedTotal());
+        ob.addProperty("lost", s.lost());
         o.add("outbox", ob);
         o.addProperty("events_published", in.eventsPublished());
         o.addProperty("events_dropped", s.dropped());
@@ -136,8 +138,8 @@ final class HealthReport {
         }
         OutboxStats s = in.outbox();
         if (s.maxBytes() > 0 && s.bytes() >= OUTBOX_NEARLY_FULL * s.maxBytes()) {
-            reasons.add("outbox: " + Math.round(100.0 * s.bytes() / s.maxBytes()) + "% full, the oldest events are"
-                    + " about to be dropped");
+            reasons.add("outbox: " + Math.round(100.0 * s.bytes() / s.maxBytes()) + "% full, events are about to be"
+                    + " dropped (outbox_overflow)");
         }
         return reasons;
     }
@@ -152,7 +154,8 @@ final class HealthReport {
     static String signature(JsonObject status) {
         Map<String, Object> sig = new TreeMap<>();
         sig.put("state", status.get("state"));
-        sig.put("reasons", status.get("reasons"));
+        // reasons without their numbers: a stall growing by a second, or an outbox filling, waits for the heartbeat
+        sig.put("reasons", status.get("reasons").toString().replaceAll("\\d+", "#"));
         sig.put("model", status.get("model"));
         JsonObject gallery = status.getAsJsonObject("gallery");
         sig.put("gallery", gallery == null ? null : gallery.get("state"));

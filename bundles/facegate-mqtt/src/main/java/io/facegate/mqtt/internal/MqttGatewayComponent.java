@@ -252,7 +252,7 @@ public final class MqttGatewayComponent implements RecognitionListener {
         forwarder = new EventForwarder(outbox, transport, settings.eventsTopic(), settings.qos(),
                 settings.maxInflight());
         status = new StatusPublisher(transport, settings.statusTopic(), this::snapshot, () -> pipelineStatus(),
-                settings.heartbeatSeconds(), config.stall__s());
+                settings.heartbeatSeconds(), settings.stallSeconds());
         LOG.info("MQTT for gateway '{}' starting: events to {} through the outbox in {} ({} waiting), commands on"
                 + " {}, status on {} ({})", settings.gatewayId(), settings.eventsTopic(), settings.outboxDir(),
                 outbox.stats().depth(), commands.subscriptions(), settings.statusTopic(), settings);
@@ -334,14 +334,15 @@ public final class MqttGatewayComponent implements RecognitionListener {
         if (homeAssistant != null) {
             homeAssistant.connected();
         }
-        byte[][] r;
-        while ((r = pollPendingReply()) != null) {
+        List<byte[][]> waiting;
+        synchronized (this) {
+            waiting = new ArrayList<>(pendingReplies);
+            pendingReplies.clear();
+        }
+        // once each: a reply that fails again waits for the next connection, it never spins here
+        for (byte[][] r : waiting) {
             reply(new String(r[0], StandardCharsets.UTF_8), r[1]);
         }
-    }
-
-    private synchronized byte[][] pollPendingReply() {
-        return pendingReplies.poll();
     }
 
     /** Publishes a reply, or keeps it until the connection is back; replies never compete with events for room. */
@@ -349,6 +350,9 @@ public final class MqttGatewayComponent implements RecognitionListener {
         if (transport != null && transport.isConnected()) {
             try {
                 transport.publish(topic, payload, MqttTransport.CONTROL_QOS, false, null);
+                return;
+            } catch (IllegalArgumentException e) {
+                LOG.warn("reply on {} cannot be published and is dropped: {}", topic, e.getMessage());
                 return;
             } catch (MqttException | RuntimeException e) {
                 LOG.debug("reply on {} kept for the next connection: {}", topic, MqttTransport.describe(e));

@@ -35,6 +35,7 @@ import java.util.regex.Pattern;
  * @param reconnectMaxDelayMs longest wait between two connect attempts
  * @param tls                 trust and key stores for ssl:// and wss://, never {@code null}
  * @param heartbeatSeconds    the retained status is republished at least this often
+ * @param stallSeconds        frames queued with none processed for this long make the gateway degraded
  * @param groups              the groups this gateway belongs to (one topic level each)
  * @param commandMaxBytes     largest command payload handled; larger ones get a 413 reply
  * @param homeAssistantPrefix discovery prefix for Home Assistant, or {@code null} when discovery is off
@@ -45,7 +46,8 @@ import java.util.regex.Pattern;
 record PublisherSettings(String brokerUrl, String username, String password, Path passwordFile, String gatewayId,
                          String clientId, String topicPrefix, int qos, int maxInflight, int keepAliveSeconds,
                          int connectTimeoutSeconds, long reconnectMinDelayMs, long reconnectMaxDelayMs,
-                         TlsSettings tls, int heartbeatSeconds, List<String> groups, int commandMaxBytes,
+                         TlsSettings tls, int heartbeatSeconds, int stallSeconds, List<String> groups,
+                         int commandMaxBytes,
                          String homeAssistantPrefix, Path outboxDir, long outboxMaxBytes,
                          EventOutbox.Overflow outboxOverflow) {
 
@@ -137,6 +139,7 @@ record PublisherSettings(String brokerUrl, String username, String password, Pat
                     + " got '" + brokerUrl + "'");
         }
         requireRange("heartbeat_s", heartbeatSeconds, 1, 86_400);
+        requireRange("stall_s", stallSeconds, 1, 86_400);
         groups = List.copyOf(groups);
         for (String g : groups) {
             if (!GATEWAY_ID.matcher(g).matches()) {
@@ -164,7 +167,7 @@ record PublisherSettings(String brokerUrl, String username, String password, Pat
                 config.reconnect__min__delay__ms(), config.reconnect__max__delay__ms(),
                 new TlsSettings(path(config.trust__store__file()), path(config.trust__store__password__file()),
                         path(config.key__store__file()), path(config.key__store__password__file())),
-                config.heartbeat__s(), groups(config.groups()), config.command__max__bytes(),
+                config.heartbeat__s(), config.stall__s(), groups(config.groups()), config.command__max__bytes(),
                 config.homeassistant__discovery() ? config.homeassistant__prefix() : null,
                 outboxDir(config.outbox__dir()), config.outbox__max__bytes(),
                 overflow(config.outbox__overflow()));
@@ -207,7 +210,7 @@ record PublisherSettings(String brokerUrl, String username, String password, Pat
                 + ", reconnect_max_delay_ms=" + reconnectMaxDelayMs
                 + (tls.configured() ? ", trust_store_file=" + tls.trustStore() + ", key_store_file=" + tls.keyStore()
                         : "")
-                + ", heartbeat_s=" + heartbeatSeconds + ", groups=" + groups + ", command_max_bytes=" + commandMaxBytes
+                + ", heartbeat_s=" + heartbeatSeconds + ", stall_s=" + stallSeconds + ", groups=" + groups + ", command_max_bytes=" + commandMaxBytes
                 + ", homeassistant_prefix=" + (homeAssistantPrefix == null ? "(discovery off)" : homeAssistantPrefix)
                 + ", outbox_dir=" + outboxDir + ", outbox_max_bytes=" + outboxMaxBytes + ", outbox_overflow="
                 + outboxOverflow.name().toLowerCase(Locale.ROOT);

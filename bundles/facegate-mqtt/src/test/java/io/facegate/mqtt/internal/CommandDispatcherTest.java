@@ -107,6 +107,9 @@ class CommandDispatcherTest {
     @Test
     void badRequestsGetClearErrors() {
         assertEquals("facegate/gw1/reply/_invalid", send("people", "{not json").topic());
+        assertEquals("facegate/gw1/reply/_invalid", send("people", "{\"request_id\":\"a/#\",").topic(),
+                "an invalid request id never becomes a topic");
+        assertEquals("", dispatcher.command("facegate/gw1/cmd"), "cmd without a command: a 404, not silence");
         assertTrue(send("people", "{not json").reply().get("message").getAsString().startsWith("malformed JSON"));
         assertEquals(400, send("people", "[1,2]").reply().get("code").getAsInt());
         assertEquals(400, send("people", "{}").reply().get("code").getAsInt());

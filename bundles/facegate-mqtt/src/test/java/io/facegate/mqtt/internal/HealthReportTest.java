@@ -45,7 +45,7 @@ class HealthReportTest {
         assertEquals(List.of("pipeline: frames wait for FaceEmbedder",
                 "pipeline: stalled, 16 frame(s) queued and none processed for 75 s",
                 "gallery: failed: disk error",
-                "outbox: 95% full, the oldest events are about to be dropped"), reasons);
+                "outbox: 95% full, events are about to be dropped (outbox_overflow)"), reasons);
         assertEquals(List.of("pipeline: not running (no Pipeline service)", "gallery: not available (no Gallery service)"),
                 HealthReport.reasons(inputs(null, 0, null, outbox(0, 0))));
     }
@@ -55,6 +55,11 @@ class HealthReportTest {
         JsonObject a = HealthReport.build(inputs(pipeline(List.of(), 0), 0, OK, outbox(100, 0)), Instant.EPOCH);
         JsonObject b = HealthReport.build(inputs(pipeline(List.of(), 3), 0, OK, outbox(200, 5)), Instant.now());
         assertEquals(HealthReport.signature(a), HealthReport.signature(b));
+        JsonObject stalled10 = HealthReport.build(inputs(pipeline(List.of(), 3), 10, OK, outbox(100, 0)), Instant.EPOCH);
+        JsonObject stalled11 = HealthReport.build(inputs(pipeline(List.of(), 3), 11, OK, outbox(100, 0)), Instant.EPOCH);
+        assertEquals(HealthReport.signature(stalled10), HealthReport.signature(stalled11),
+                "a stall growing by a second waits for the heartbeat");
+        assertNotEquals(HealthReport.signature(a), HealthReport.signature(stalled10));
         JsonObject c = HealthReport.build(inputs(pipeline(List.of(), 0), 0,
                 new GalleryHealth(GalleryHealth.REEMBEDDING, 1, 9, null), outbox(100, 0)), Instant.EPOCH);
         assertNotEquals(HealthReport.signature(a), HealthReport.signature(c));
