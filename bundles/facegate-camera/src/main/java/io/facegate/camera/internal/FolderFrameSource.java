@@ -2,6 +2,7 @@ package io.facegate.camera.internal;
 
 import io.facegate.api.Frame;
 import io.facegate.api.FrameSource;
+import io.facegate.api.image.ImageDecoder;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AtomicMoveNotSupportedException;

@@ -1,11 +1,10 @@
 package io.facegate.shell.internal;
 
-import io.facegate.api.AlignedFace;
-import io.facegate.api.DetectedFace;
-import io.facegate.api.FaceAligner;
-import io.facegate.api.FaceDetector;
-import io.facegate.api.Gallery;
-import java.nio.file.Path;
+import io.facegate.api.operations.EnrollResult;
+import io.facegate.api.operations.GatewayOperations;
+import io.facegate.api.operations.OperationException;
+import io.facegate.api.operations.Photo;
+import io.facegate.api.operations.PhotoResult;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.karaf.shell.api.action.Action;
@@ -13,17 +12,16 @@ import org.apache.karaf.shell.api.action.Argument;
 import org.apache.karaf.shell.api.action.Command;
 import org.apache.karaf.shell.api.action.lifecycle.Reference;
 import org.apache.karaf.shell.api.action.lifecycle.Service;
+import org.osgi.framework.BundleContext;
 
 /** facegate:enroll NAME FILES... */
 @Service
 @Command(scope = "facegate", name = "enroll", description = "Enrols a person from photos (the largest face of each)")
 public class EnrollCommand implements Action {
     @Reference
-    FaceDetector detector;
+    GatewayOperations operations;
     @Reference
-    FaceAligner aligner;
-    @Reference
-    Gallery gallery;
+    BundleContext context;
 
     @Argument(index = 0, name = "name", required = true, description = "the person's name")
     String name;
@@ -32,30 +30,36 @@ public class EnrollCommand implements Action {
     List<String> files;
 
     @Override
-    public Object execute() {
-        List<AlignedFace> crops = new ArrayList<>();
+    public Object execute() throws CommandFailure {
+        long maxBytes = PhotoFiles.maxBytes(context);
+        List<Photo> photos = new ArrayList<>();
         for (String file : files) {
-            FaceWork.Photo photo = FaceWork.read(Path.of(file));
-            if (photo.problem() != null) {
-                System.out.println("skipped " + file + ": " + photo.problem());
-                continue;
+            PhotoFiles.Read read = PhotoFiles.read(file, maxBytes);
+            if (read.photo() == null) {
+                System.out.println("skipped " + file + ": " + read.problem());
+            } else {
+                photos.add(read.photo());
             }
-            List<DetectedFace> faces = detector.detect(photo.image());
-            if (faces.isEmpty()) {
-                System.out.println("skipped " + file + ": no face found");
-                continue;
-            }
-            if (faces.size() > 1) {
-                System.out.println(file + ": " + faces.size() + " faces, enrolling the largest");
-            }
-            crops.add(aligner.align(photo.image(), FaceWork.largest(faces), FaceWork.ENROL_SIZE));
         }
-        if (crops.isEmpty()) {
+        if (photos.isEmpty()) {
             System.out.println("nothing enrolled: no usable photo of " + name);
             return null;
         }
-        gallery.enroll(name, crops);
-        System.out.println("enrolled " + name + " from " + crops.size() + " of " + files.size() + " photo(s)");
+        EnrollResult result;
+        try {
+            result = operations.enroll(name, photos);
+        } catch (OperationException e) {
+            throw CommandFailure.of(e);
+        }
+        for (PhotoResult p : result.photos()) {
+            if (!p.enrolled()) {
+                System.out.println("skipped " + p.label() + ": " + p.problem());
+            } else if (p.faces() > 1) {
+                System.out.println(p.label() + ": " + p.faces() + " faces, enrolled the largest");
+            }
+        }
+        System.out.println("enrolled " + result.name() + " from " + result.enrolled() + " of " + files.size()
+                + " photo(s)");
         return null;
     }
 }

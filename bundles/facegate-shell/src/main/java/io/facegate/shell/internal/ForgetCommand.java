@@ -1,6 +1,7 @@
 package io.facegate.shell.internal;
 
-import io.facegate.api.Gallery;
+import io.facegate.api.operations.GatewayOperations;
+import io.facegate.api.operations.OperationException;
 import org.apache.karaf.shell.api.action.Action;
 import org.apache.karaf.shell.api.action.Argument;
 import org.apache.karaf.shell.api.action.Command;
@@ -12,14 +13,19 @@ import org.apache.karaf.shell.api.action.lifecycle.Service;
 @Command(scope = "facegate", name = "forget", description = "Removes a person and their photos from the gallery")
 public class ForgetCommand implements Action {
     @Reference
-    Gallery gallery;
+    GatewayOperations operations;
 
     @Argument(index = 0, name = "name", required = true, description = "the person's name")
     String name;
 
     @Override
-    public Object execute() {
-        System.out.println(gallery.forget(name) ? "forgot " + name : name + " is not enrolled");
+    public Object execute() throws CommandFailure {
+        try {
+            operations.forget(name);
+        } catch (OperationException e) {
+            throw CommandFailure.of(e);
+        }
+        System.out.println("forgot " + name.strip());
         return null;
     }
 }

@@ -1,32 +1,27 @@
 package io.facegate.shell.internal;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.facegate.api.AlignedFace;
-import io.facegate.api.BoundingBox;
-import io.facegate.api.DetectedFace;
-import io.facegate.api.Embedding;
-import io.facegate.api.FaceLandmarks;
-import io.facegate.api.Gallery;
-import io.facegate.api.Identity;
-import io.facegate.api.Point;
-import io.facegate.api.RgbImage;
-import java.awt.image.BufferedImage;
+import io.facegate.api.operations.OperationException;
+import io.facegate.api.operations.Photo;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
-import javax.imageio.ImageIO;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The command around fake stages: which photos it enrols, what it tells the operator. */
+/**
+ * The command around fake operations: which files it reads and sends (never more than max_image_bytes), what it
+ * tells the operator, how a refusal ends it.
+ */
 class EnrollCommandTest {
 
     @TempDir
@@ -46,82 +41,62 @@ class EnrollCommandTest {
         System.setOut(console);
     }
 
-    private static DetectedFace face(float x, float size) {
-        Point p = new Point(x + size / 2, size / 2);
-        return new DetectedFace(new BoundingBox(x, 0, size, size), 0.99f, new FaceLandmarks(p, p, p, p, p));
+    private String file(String name, String content) throws Exception {
+        return Files.writeString(dir.resolve(name), content).toString();
     }
 
-    private Path png(String name, int width) throws Exception {
-        Path file = dir.resolve(name);
-        ImageIO.write(new BufferedImage(width, 40, BufferedImage.TYPE_INT_RGB), "png", file.toFile());
-        return file;
-    }
-
-    /** Records what reaches the gallery. */
-    static final class RecordingGallery implements Gallery {
-        final List<AlignedFace> enrolled = new ArrayList<>();
-
-        @Override
-        public void enroll(String name, List<AlignedFace> faces) {
-            enrolled.addAll(faces);
-        }
-
-        @Override
-        public boolean forget(String name) {
-            return false;
-        }
-
-        @Override
-        public List<String> people() {
-            return List.of();
-        }
-
-        @Override
-        public Identity identify(Embedding embedding) {
-            return Identity.unknown(-1, 0.5f);
-        }
+    private EnrollCommand command(FakeOperations ops, String name, List<String> files) {
+        EnrollCommand cmd = new EnrollCommand();
+        cmd.operations = ops;
+        cmd.context = null; // no service properties: the default max_image_bytes
+        cmd.name = name;
+        cmd.files = files;
+        return cmd;
     }
 
     @Test
-    void enrolsTheLargestFaceOfEachUsablePhotoAndReportsTheRest() throws Exception {
-        Path group = png("group.png", 60);   // the fake detector finds two faces in wide photos
-        Path empty = png("empty.png", 30);   // and none in narrow ones
-        Path text = Files.writeString(dir.resolve("notes.jpg"), "not a photo");
-        RecordingGallery gallery = new RecordingGallery();
-        List<DetectedFace> chosen = new ArrayList<>();
+    void sendsTheReadableFilesAndReportsWhatBecameOfEach() throws Exception {
+        String group = file("group.jpg", "2 faces");
+        String empty = file("empty.jpg", "no face");
+        String big = Files.write(dir.resolve("big.jpg"), new byte[(int) PhotoFiles.DEFAULT_MAX_BYTES + 1]).toString();
+        String gone = dir.resolve("gone.jpg").toString();
+        FakeOperations ops = new FakeOperations();
 
-        EnrollCommand cmd = new EnrollCommand();
-        cmd.detector = image -> image.width() > 40 ? List.of(face(0, 10), face(20, 30)) : List.of();
-        cmd.aligner = (image, face, size) -> {
-            chosen.add(face);
-            return new AlignedFace(new RgbImage(size, size, new byte[size * size * 3]), face);
-        };
-        cmd.gallery = gallery;
-        cmd.name = "Ada";
-        cmd.files = List.of(group.toString(), empty.toString(), text.toString(), dir.resolve("gone.jpg").toString());
-        cmd.execute();
+        command(ops, "Ada", List.of(group, empty, big, gone)).execute();
 
-        assertEquals(1, gallery.enrolled.size());
-        assertEquals(112, gallery.enrolled.get(0).size());
-        assertEquals(30f, chosen.get(0).box().width(), "the largest face is enrolled");
+        assertEquals(List.of(group, empty), ops.enrolled.stream().map(Photo::label).toList(),
+                "labelled as typed; the large and the missing file are not sent");
+        assertArrayEquals("2 faces".getBytes(StandardCharsets.UTF_8), ops.enrolled.get(0).bytes());
         String printed = out.toString(StandardCharsets.UTF_8);
-        assertTrue(printed.contains("group.png: 2 faces, enrolling the largest"), printed);
+        assertTrue(printed.contains("skipped " + big + ": larger than max_image_bytes=8388608"), printed);
+        assertTrue(printed.contains("skipped " + gone + ": no such file"), printed);
+        assertTrue(printed.contains(group + ": 2 faces, enrolled the largest"), printed);
         assertTrue(printed.contains("skipped " + empty + ": no face found"), printed);
-        assertTrue(printed.contains("skipped " + text + ": not an image format this gateway can decode"), printed);
-        assertTrue(printed.contains("skipped " + dir.resolve("gone.jpg") + ": no such file"), printed);
-        assertTrue(printed.contains("enrolled Ada from 1 of 4 photo(s)"), printed);
+        assertTrue(printed.endsWith("enrolled Ada from 1 of 4 photo(s)" + System.lineSeparator()), printed);
     }
 
     @Test
-    void enrolsNothingWithoutAUsablePhoto() throws Exception {
-        RecordingGallery gallery = new RecordingGallery();
-        EnrollCommand cmd = new EnrollCommand();
-        cmd.detector = image -> List.of();
-        cmd.gallery = gallery;
-        cmd.name = "Ada";
-        cmd.files = List.of(png("empty.png", 30).toString());
-        cmd.execute();
-        assertEquals(List.of(), gallery.enrolled);
+    void sendsNothingWithoutAReadableFile() throws Exception {
+        FakeOperations ops = new FakeOperations();
+        command(ops, "Ada", List.of(dir.resolve("gone.jpg").toString())).execute();
+        assertEquals(List.of(), ops.enrolled);
         assertTrue(out.toString(StandardCharsets.UTF_8).contains("nothing enrolled: no usable photo of Ada"));
+    }
+
+    @Test
+    void aRefusalEndsTheCommandWithTheMessageAndCode() throws Exception {
+        FakeOperations ops = new FakeOperations();
+        ops.refuse = new OperationException(400, "nothing enrolled: no usable photo of Ada (a.jpg: no face found)");
+        CommandFailure e = assertThrows(CommandFailure.class,
+                () -> command(ops, "Ada", List.of(file("a.jpg", "x"))).execute());
+        assertEquals("nothing enrolled: no usable photo of Ada (a.jpg: no face found) (400)", e.getMessage());
+    }
+
+    @Test
+    void aFileAtTheLimitIsReadWhole() throws Exception {
+        Path f = Files.write(dir.resolve("at.jpg"), new byte[100]);
+        PhotoFiles.Read r = PhotoFiles.read(f.toString(), 100);
+        assertEquals(100, r.photo().bytes().length);
+        assertEquals("larger than max_image_bytes=99", PhotoFiles.read(f.toString(), 99).problem());
     }
 }
