@@ -21,6 +21,11 @@ import org.slf4j.LoggerFactory;
  * outlive a lost connection. After Moquette has fired the will of a client whose connection was lost, this
  * publishes the same will again as a retained message, unless the client is already connected again. Live
  * subscribers therefore see such a will twice; a status message is idempotent.
+ *
+ * <p>Moquette 0.17 does not check a will's topic against the ACL either: it delivers the will of any authenticated
+ * client to the current subscribers when its connection is lost. This cannot be prevented from outside Moquette
+ * (the will is taken from the CONNECT before any hook sees it); what this class does is warn when a client sets a
+ * will it may not publish, and never retain such a will.
  */
 final class RetainedWillFix extends AbstractInterceptHandler {
     private static final Logger LOG = LoggerFactory.getLogger(RetainedWillFix.class);
@@ -33,10 +38,15 @@ final class RetainedWillFix extends AbstractInterceptHandler {
 
     private final Map<String, Will> wills = new ConcurrentHashMap<>();
     private final Supplier<Server> server;
+    private final TopicPolicy policy;
 
-    /** @param server the running broker, once started */
-    RetainedWillFix(Supplier<Server> server) {
+    /**
+     * @param server the running broker, once started
+     * @param policy the ACL that a will's topic must pass to be retained
+     */
+    RetainedWillFix(Supplier<Server> server, TopicPolicy policy) {
         this.server = server;
+        this.policy = policy;
     }
 
     @Override
@@ -51,7 +61,14 @@ final class RetainedWillFix extends AbstractInterceptHandler {
 
     @Override
     public void onConnect(InterceptConnectMessage msg) {
-        if (msg.isWillFlag() && msg.isWillRetain() && msg.getWillTopic() != null) {
+        if (msg.isWillFlag() && msg.getWillTopic() != null && !policy.mayPublish(msg.getUsername(),
+                msg.getWillTopic())) {
+            LOG.warn("MQTT client {} (user {}) set a last will on {}, where it may not publish; Moquette would"
+                    + " deliver it to live subscribers if the connection is lost. It is never retained.",
+                    msg.getClientID(), msg.getUsername() == null ? "anonymous" : "'" + msg.getUsername() + "'",
+                    msg.getWillTopic());
+            wills.remove(msg.getClientID());
+        } else if (msg.isWillFlag() && msg.isWillRetain() && msg.getWillTopic() != null) {
             wills.put(msg.getClientID(), new Will(msg.getWillTopic(), msg.getWillMessage(),
                     MqttQoS.valueOf(msg.getWillQos())));
         } else {

@@ -6,10 +6,16 @@ import java.lang.reflect.Method;
 import java.lang.reflect.Proxy;
 import java.net.InetAddress;
 import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
 
-/** Typed DS configurations as SCR builds them (annotation defaults overridden by .cfg keys), and free ports. */
+/**
+ * Typed DS configurations as SCR builds them (annotation defaults overridden by .cfg keys), free ports, and the
+ * generated passwords.
+ */
 final class BrokerConfigs {
     private BrokerConfigs() {
     }
@@ -36,7 +42,16 @@ final class BrokerConfigs {
     }
 
     static BrokerSettings settings(Object... keyValues) {
-        return BrokerSettings.from(config(keyValues), null);
+        return BrokerSettings.from(config(keyValues), null, null);
+    }
+
+    /** @return the password the broker generated for a user in {@code credentialsDir} */
+    static String password(Path credentialsDir, String user) {
+        try {
+            return Files.readString(CredentialFiles.secretFile(credentialsDir, user), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     static int freePort() {

@@ -14,87 +14,61 @@ import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.HexFormat;
-import java.util.concurrent.LinkedBlockingQueue;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
-import org.eclipse.paho.client.mqttv3.IMqttDeliveryToken;
-import org.eclipse.paho.client.mqttv3.MqttCallback;
-import org.eclipse.paho.client.mqttv3.MqttClient;
 import org.eclipse.paho.client.mqttv3.MqttConnectOptions;
 import org.eclipse.paho.client.mqttv3.MqttException;
-import org.eclipse.paho.client.mqttv3.MqttMessage;
-import org.eclipse.paho.client.mqttv3.MqttSecurityException;
-import org.eclipse.paho.client.mqttv3.persist.MemoryPersistence;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
+/** The broker's life cycle, limits, persistence and retained wills, with the generated credentials. */
 @Timeout(value = 180, unit = TimeUnit.SECONDS)
 class EmbeddedBrokerTest {
 
     @TempDir
     Path tmp;
 
-    /** A connected Paho client that collects what it receives. */
-    private static final class Client implements AutoCloseable {
-        final MqttClient paho;
-        final LinkedBlockingQueue<MqttMessage> received = new LinkedBlockingQueue<>();
+    /** Starts a broker whose credentials live under the test's folder. */
+    private EmbeddedBrokerComponent start(Object... keyValues) {
+        Object[] kv = new Object[keyValues.length + 2];
+        kv[0] = "credentials_dir";
+        kv[1] = tmp.resolve("creds").toString();
+        System.arraycopy(keyValues, 0, kv, 2, keyValues.length);
+        return new EmbeddedBrokerComponent(null, BrokerConfigs.config(kv));
+    }
 
-        Client(int port, String id, MqttConnectOptions o) throws MqttException {
-            paho = new MqttClient("tcp://127.0.0.1:" + port, id, new MemoryPersistence());
-            paho.setCallback(new MqttCallback() {
-                @Override
-                public void connectionLost(Throwable cause) {
-                }
+    private String pw(String user) {
+        return BrokerConfigs.password(tmp.resolve("creds"), user);
+    }
 
-                @Override
-                public void messageArrived(String topic, MqttMessage message) {
-                    received.add(message);
-                }
+    private TestClient gateway(int port, String id) throws MqttException {
+        return new TestClient(port, id, "gateway", pw("gateway"));
+    }
 
-                @Override
-                public void deliveryComplete(IMqttDeliveryToken token) {
-                }
-            });
-            o.setConnectionTimeout(10);
-            paho.connect(o);
-        }
-
-        Client(int port, String id) throws MqttException {
-            this(port, id, new MqttConnectOptions());
-        }
-
-        String next() throws InterruptedException {
-            MqttMessage m = received.poll(20, TimeUnit.SECONDS);
-            return m == null ? null : new String(m.getPayload(), StandardCharsets.UTF_8);
-        }
-
-        @Override
-        public void close() throws MqttException {
-            if (paho.isConnected()) {
-                paho.disconnect(1000);
-            }
-            paho.close(true);
-        }
+    private TestClient reader(int port, String id) throws MqttException {
+        return new TestClient(port, id, "reader", pw("reader"));
     }
 
     @Test
     void startsPublishesAndReceivesThenFreesThePort() throws Exception {
         int port = BrokerConfigs.freePort();
-        EmbeddedBrokerComponent broker = new EmbeddedBrokerComponent(null, BrokerConfigs.config("port", port));
+        EmbeddedBrokerComponent broker = start("port", port);
         try {
             assertEquals(port, broker.port());
             assertFalse(BrokerConfigs.portFree(port), "listening");
-            try (Client sub = new Client(port, "sub"); Client pub = new Client(port, "pub")) {
-                sub.paho.subscribe("facegate/+/events", 1);
-                pub.paho.publish("facegate/gw/events", "{\"x\":1}".getBytes(StandardCharsets.UTF_8), 1, false);
-                assertEquals("{\"x\":1}", sub.next());
-                // a message bigger than Moquette's 8 KB default goes through (max_message_bytes = 256 KiB)
+            try (TestClient sub = reader(port, "sub"); TestClient pub = gateway(port, "facegate-gw")) {
+                assertEquals(1, sub.subscribe("facegate/+/events"));
+                pub.publish1("facegate/gw/events", "{\"x\":1}");
+                assertEquals("{\"x\":1}", sub.nextPayload());
+                // a message bigger than Moquette's 8 KB default goes through (max_message_bytes = 8 MiB)
                 byte[] big = new byte[100_000];
                 pub.paho.publish("facegate/gw/events", big, 1, false);
-                MqttMessage m = sub.received.poll(20, TimeUnit.SECONDS);
+                TestClient.Received m = sub.next();
                 assertNotNull(m);
-                assertArrayEquals(big, m.getPayload());
+                assertArrayEquals(big, m.payload().getBytes(StandardCharsets.UTF_8));
             }
         } finally {
             broker.deactivate();
@@ -103,73 +77,104 @@ class EmbeddedBrokerTest {
     }
 
     @Test
-    void listensOnLoopbackOnlyByDefault() throws Exception {
+    void defaults() throws Exception {
         BrokerSettings s = BrokerConfigs.settings();
         assertEquals("127.0.0.1", s.host());
         assertEquals(1883, s.port());
         assertFalse(s.persistence());
-        assertTrue(s.allowAnonymous());
+        assertFalse(s.allowAnonymous(), "authentication on by default");
+        assertNull(s.tls(), "no TLS listener by default");
+        assertEquals("facegate", s.topicPrefix());
+        assertEquals("+", s.gatewayLevel());
+        assertEquals("facegate-", s.gatewayClientIdPrefix());
         assertTrue(s.loopbackOnly());
         assertEquals("false", s.moquetteProperties().getProperty("telemetry_enabled"), "no phoning home");
         assertEquals("false", s.moquetteProperties().getProperty("persistence_enabled"));
+        assertEquals("false", s.moquetteProperties().getProperty("allow_anonymous"));
         assertEquals("disabled", s.moquetteProperties().getProperty("websocket_port"));
+        assertNull(s.moquetteProperties().getProperty("ssl_port"));
+        assertEquals(Path.of("etc").toAbsolutePath(), s.credentialsDir(), "./etc outside Karaf");
+        assertEquals(Path.of("/opt/gw/etc"), BrokerSettings.from(BrokerConfigs.config(), null, "/opt/gw/etc")
+                .credentialsDir(), "${karaf.etc} in Karaf");
         assertEquals(Path.of("/opt/gw/data/facegate/broker"),
-                BrokerSettings.from(BrokerConfigs.config(), "/opt/gw/data").dataDir());
+                BrokerSettings.from(BrokerConfigs.config(), "/opt/gw/data", null).dataDir());
+        BrokerSettings users = BrokerConfigs.settings("operator_users", new String[] {"alice, bob", "carol"},
+                "reader_users", new String[] {"dash"});
+        assertEquals(List.of("alice", "bob", "carol"), users.operatorUsers(), "a .cfg list is one string");
+        assertEquals(TopicPolicy.Role.READER, users.roles().get("dash"));
+        assertEquals(TopicPolicy.Role.GATEWAY, users.roles().get("gateway"));
     }
 
     @Test
     void aTakenPortFailsActivationClearly() throws Exception {
         try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             IllegalStateException e = assertThrows(IllegalStateException.class,
-                    () -> new EmbeddedBrokerComponent(null, BrokerConfigs.config("port", taken.getLocalPort())));
+                    () -> start("port", taken.getLocalPort()));
             assertTrue(e.getMessage().contains("cannot start on 127.0.0.1:" + taken.getLocalPort()), e.getMessage());
         }
     }
 
     @Test
-    void badConfigurationIsRefused() throws IOException {
-        assertEquals("port must be within 1..65535, got 0", assertThrows(IllegalArgumentException.class,
-                () -> BrokerConfigs.settings("port", 0)).getMessage());
-        assertEquals("port must be within 1..65535, got 70000", assertThrows(IllegalArgumentException.class,
-                () -> BrokerConfigs.settings("port", 70000)).getMessage());
+    void badConfigurationIsRefusedNamingTheKey() throws IOException {
+        assertEquals("port must be within 1..65535 (0 = no plain listener), got 70000",
+                assertThrows(IllegalArgumentException.class, () -> BrokerConfigs.settings("port", 70000))
+                        .getMessage());
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> BrokerConfigs.settings("port", 0))
+                .getMessage().startsWith("port=0 (no plain listener) needs ssl_port"));
         assertTrue(assertThrows(IllegalArgumentException.class, () -> BrokerConfigs.settings("host", " "))
                 .getMessage().startsWith("host is required"));
         assertTrue(assertThrows(IllegalArgumentException.class,
                 () -> BrokerConfigs.settings("max_message_bytes", 10)).getMessage().startsWith("max_message_bytes"));
         assertTrue(assertThrows(IllegalArgumentException.class,
-                () -> BrokerConfigs.settings("allow_anonymous", false)).getMessage().contains("password_file"));
-        assertTrue(assertThrows(IllegalArgumentException.class,
                 () -> BrokerConfigs.settings("password_file", tmp.resolve("missing").toString())).getMessage()
-                .contains("does not exist"));
-        assertTrue(assertThrows(IllegalArgumentException.class,
-                () -> new EmbeddedBrokerComponent(null, BrokerConfigs.config("host", "no-such-host.invalid")))
+                .startsWith("password_file"));
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> start("host", "no-such-host.invalid"))
                 .getMessage().startsWith("host 'no-such-host.invalid'"));
-        Path bad = Files.writeString(tmp.resolve("bad.passwd"), "# users\nalice:not-a-hash\n");
-        assertEquals("password_file " + bad + " line 2: expected user:<64 hex digits of SHA-256(password)>",
-                assertThrows(IllegalArgumentException.class, () -> PasswordFileAuthenticator.load(bad)).getMessage());
+        for (String prefix : new String[] {"a/+", "#", "/facegate", "facegate/", "a//b", "$SYS", "a/../b", ""}) {
+            assertTrue(assertThrows(IllegalArgumentException.class,
+                    () -> BrokerConfigs.settings("topic_prefix", prefix)).getMessage().startsWith("topic_prefix"),
+                    prefix);
+        }
+        for (String id : new String[] {"a/b", "+", "group", "-x"}) {
+            assertTrue(assertThrows(IllegalArgumentException.class,
+                    () -> BrokerConfigs.settings("gateway_id", id)).getMessage().startsWith("gateway_id"), id);
+        }
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> BrokerConfigs.settings("operator_users",
+                new String[] {"../x"})).getMessage().startsWith("operator_users: user names are"));
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> BrokerConfigs.settings("reader_users",
+                new String[] {"gateway"})).getMessage().startsWith("reader_users: 'gateway' is a built-in user"));
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> BrokerConfigs.settings("operator_users",
+                new String[] {"alice"}, "reader_users", new String[] {"alice"})).getMessage()
+                .startsWith("reader_users: user 'alice' is listed twice"));
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> BrokerConfigs.settings("ssl_port", 70000))
+                .getMessage().startsWith("ssl_port must be within"));
+        assertEquals("keystore_file is required when ssl_port is set", assertThrows(IllegalArgumentException.class,
+                () -> BrokerConfigs.settings("ssl_port", 8883)).getMessage());
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> BrokerConfigs.settings("client_auth", true))
+                .getMessage().contains("need ssl_port"));
     }
 
     @Test
-    void passwordsWhenAnonymousIsOff() throws Exception {
-        String hash = HexFormat.of().formatHex(PasswordFileAuthenticator.sha256("s3cret".getBytes(StandardCharsets.UTF_8)));
-        Path pw = Files.writeString(tmp.resolve("broker.passwd"), "# facegate\ngateway:" + hash + "\n");
+    void anOldPasswordFileStillWorksNextToTheGeneratedUsers() throws Exception {
+        String hash = HexFormat.of().formatHex(PasswordHash.sha256("s3cret".getBytes(StandardCharsets.UTF_8)));
+        Path pwFile = Files.writeString(tmp.resolve("broker.passwd"), "# by hand\nalice:" + hash + "\n");
+        Files.setPosixFilePermissions(pwFile, PosixFilePermissions.fromString("rw-------"));
         int port = BrokerConfigs.freePort();
-        EmbeddedBrokerComponent broker = new EmbeddedBrokerComponent(null, BrokerConfigs.config("port", port,
-                "allow_anonymous", false, "password_file", pw.toString()));
-        try {
-            MqttException anonymous = assertThrows(MqttSecurityException.class, () -> new Client(port, "anon").close());
-            assertTrue(anonymous.getReasonCode() == MqttException.REASON_CODE_FAILED_AUTHENTICATION
-                    || anonymous.getReasonCode() == MqttException.REASON_CODE_NOT_AUTHORIZED, anonymous.toString());
-            MqttConnectOptions wrong = new MqttConnectOptions();
-            wrong.setUserName("gateway");
-            wrong.setPassword("nope".toCharArray());
-            assertThrows(MqttSecurityException.class, () -> new Client(port, "wrong", wrong).close());
-            MqttConnectOptions right = new MqttConnectOptions();
-            right.setUserName("gateway");
-            right.setPassword("s3cret".toCharArray());
-            try (Client ok = new Client(port, "ok", right)) {
-                assertTrue(ok.paho.isConnected());
-            }
+
+        IllegalArgumentException noRole = assertThrows(IllegalArgumentException.class,
+                () -> start("port", port, "password_file", pwFile.toString()));
+        assertTrue(noRole.getMessage().startsWith("user 'alice' of the password store has no role"),
+                noRole.getMessage());
+
+        EmbeddedBrokerComponent broker = start("port", port, "password_file", pwFile.toString(),
+                "operator_users", new String[] {"alice"});
+        try (TestClient alice = new TestClient(port, "alice", "alice", "s3cret"); TestClient gw = gateway(port, "g")) {
+            assertTrue(alice.paho.isConnected());
+            assertFalse(Files.exists(CredentialFiles.secretFile(tmp.resolve("creds"), "alice")),
+                    "a user of password_file gets no generated password");
+            assertEquals(1, gw.subscribe("facegate/gw1/cmd/#"));
+            alice.publish1("facegate/gw1/cmd/status", "{}");
+            assertEquals("{}", gw.nextPayload(), "alice has the operator's rights");
         } finally {
             broker.deactivate();
         }
@@ -178,44 +183,59 @@ class EmbeddedBrokerTest {
     @Test
     void aLostClientsRetainedWillIsRetained() throws Exception {
         int port = BrokerConfigs.freePort();
-        EmbeddedBrokerComponent broker = new EmbeddedBrokerComponent(null, BrokerConfigs.config("port", port));
+        EmbeddedBrokerComponent broker = start("port", port);
         try {
-            MqttConnectOptions o = new MqttConnectOptions();
+            MqttConnectOptions o = TestClient.login("gateway", pw("gateway"));
             o.setWill("facegate/gw/status", "{\"state\":\"offline\"}".getBytes(StandardCharsets.UTF_8), 1, true);
-            Client gw = new Client(port, "gw", o);
+            TestClient gw = new TestClient("tcp://127.0.0.1:" + port, "gw", o);
             gw.paho.publish("facegate/gw/status", "{\"state\":\"online\"}".getBytes(StandardCharsets.UTF_8), 1, true);
-            try (Client live = new Client(port, "live")) {
-                live.paho.subscribe("facegate/gw/status", 1);
-                assertEquals("{\"state\":\"online\"}", live.next());
+            try (TestClient live = reader(port, "live")) {
+                live.subscribe("facegate/gw/status");
+                assertEquals("{\"state\":\"online\"}", live.nextPayload());
                 gw.paho.disconnectForcibly(0, 1000, false); // no DISCONNECT packet: the connection is just gone
                 gw.paho.close(true);
-                assertEquals("{\"state\":\"offline\"}", live.next(), "the will, live");
+                assertEquals("{\"state\":\"offline\"}", live.nextPayload(), "the will, live");
             }
             // a subscriber arriving later learns that the gateway is offline, not the stale online
-            long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
-            String seen = null;
-            while (System.nanoTime() < end && !"{\"state\":\"offline\"}".equals(seen)) {
-                try (Client late = new Client(port, "late")) {
-                    late.paho.subscribe("facegate/gw/status", 0);
-                    MqttMessage m = late.received.poll(2, TimeUnit.SECONDS);
-                    seen = m == null ? null : new String(m.getPayload(), StandardCharsets.UTF_8);
-                    if (m != null && seen.equals("{\"state\":\"offline\"}")) {
-                        assertTrue(m.isRetained());
-                    }
-                }
-            }
-            assertEquals("{\"state\":\"offline\"}", seen);
+            assertEquals("{\"state\":\"offline\"}", retained(port, "facegate/gw/status", "{\"state\":\"offline\"}"));
 
             // a clean disconnect discards the will: the retained state stays what the client last published
-            MqttConnectOptions o2 = new MqttConnectOptions();
+            MqttConnectOptions o2 = TestClient.login("gateway", pw("gateway"));
             o2.setWill("facegate/gw2/status", "offline".getBytes(StandardCharsets.UTF_8), 1, true);
-            try (Client gw2 = new Client(port, "gw2", o2)) {
+            try (TestClient gw2 = new TestClient("tcp://127.0.0.1:" + port, "gw2", o2)) {
                 gw2.paho.publish("facegate/gw2/status", "bye".getBytes(StandardCharsets.UTF_8), 1, true);
             }
             Thread.sleep(500);
-            try (Client late = new Client(port, "late2")) {
-                late.paho.subscribe("facegate/gw2/status", 0);
-                assertEquals("bye", late.next());
+            try (TestClient late = reader(port, "late2")) {
+                late.subscribe("facegate/gw2/status");
+                assertEquals("bye", late.nextPayload());
+                assertNull(late.received.poll(500, TimeUnit.MILLISECONDS));
+            }
+        } finally {
+            broker.deactivate();
+        }
+    }
+
+    @Test
+    void aWillOnAForbiddenTopicIsNeverRetained() throws Exception {
+        int port = BrokerConfigs.freePort();
+        EmbeddedBrokerComponent broker = start("port", port);
+        try {
+            try (TestClient gw = gateway(port, "gw")) {
+                gw.paho.publish("facegate/gw1/status", "online".getBytes(StandardCharsets.UTF_8), 1, true);
+            }
+            MqttConnectOptions o = TestClient.login("reader", pw("reader"));
+            o.setWill("facegate/gw1/status", "forged".getBytes(StandardCharsets.UTF_8), 1, true);
+            TestClient r = new TestClient("tcp://127.0.0.1:" + port, "r", o);
+            Thread.sleep(300); // the interceptor sees the CONNECT asynchronously
+            r.paho.disconnectForcibly(0, 1000, false);
+            r.paho.close(true);
+            Thread.sleep(1000);
+            // Moquette 0.17 delivers a will to live subscribers whatever the ACL says (see the README), but the
+            // retained state is not replaced by it
+            try (TestClient late = reader(port, "late")) {
+                late.subscribe("facegate/gw1/status");
+                assertEquals("online", late.nextPayload());
                 assertNull(late.received.poll(500, TimeUnit.MILLISECONDS));
             }
         } finally {
@@ -228,19 +248,35 @@ class EmbeddedBrokerTest {
         int port = BrokerConfigs.freePort();
         Path data = tmp.resolve("store");
         Object[] cfg = {"port", port, "persistence", true, "data_dir", data.toString()};
-        EmbeddedBrokerComponent first = new EmbeddedBrokerComponent(null, BrokerConfigs.config(cfg));
-        try (Client c = new Client(port, "c")) {
+        EmbeddedBrokerComponent first = start(cfg);
+        try (TestClient c = gateway(port, "c")) {
             c.paho.publish("facegate/gw/status", "kept".getBytes(StandardCharsets.UTF_8), 1, true);
         } finally {
             first.deactivate();
         }
-        assertTrue(Files.list(data).findAny().isPresent(), "store written under data_dir");
-        EmbeddedBrokerComponent second = new EmbeddedBrokerComponent(null, BrokerConfigs.config(cfg));
-        try (Client c = new Client(port, "c2")) {
-            c.paho.subscribe("facegate/gw/status", 1);
-            assertEquals("kept", c.next());
+        try (var files = Files.list(data)) {
+            assertTrue(files.findAny().isPresent(), "store written under data_dir");
+        }
+        EmbeddedBrokerComponent second = start(cfg);
+        try (TestClient c = reader(port, "c2")) {
+            c.subscribe("facegate/gw/status");
+            assertEquals("kept", c.nextPayload());
         } finally {
             second.deactivate();
         }
+    }
+
+    /** Polls with fresh subscribers until the retained message on {@code topic} is {@code expected}. */
+    private String retained(int port, String topic, String expected) throws Exception {
+        long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+        String seen = null;
+        while (System.nanoTime() < end && !expected.equals(seen)) {
+            try (TestClient late = reader(port, "late")) {
+                late.subscribe(topic);
+                TestClient.Received m = late.received.poll(2, TimeUnit.SECONDS);
+                seen = m == null ? null : m.payload();
+            }
+        }
+        return seen;
     }
 }
