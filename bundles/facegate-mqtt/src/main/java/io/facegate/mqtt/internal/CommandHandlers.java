@@ -361,10 +361,14 @@ final class CommandHandlers {
                 if (p.isString()) {
                     return p.getAsString();
                 }
-                BigDecimal d = p.getAsBigDecimal();
                 try {
+                    BigDecimal d = p.getAsBigDecimal();
+                    if (d.precision() - d.scale() > 19) {
+                        throw new BadRequest(key + " is out of range");
+                    }
                     return d.stripTrailingZeros().scale() <= 0 ? (Object) d.longValueExact() : (Object) d.doubleValue();
-                } catch (ArithmeticException tooLarge) {
+                } catch (ArithmeticException | NumberFormatException tooLarge) {
+                    // 1e999999999 and the like: no setting takes such a number
                     throw new BadRequest(key + " is out of range");
                 }
             }

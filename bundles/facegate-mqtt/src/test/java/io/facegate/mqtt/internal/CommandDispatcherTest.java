@@ -134,6 +134,10 @@ class CommandDispatcherTest {
                 .get("code").getAsInt());
         assertEquals(400, send("config/set", "{\"request_id\":\"s2\",\"values\":{\"detect.min_face_size\":[1]}}")
                 .reply().get("code").getAsInt());
+        for (String huge : new String[] {"1E+2147483647", "-1e999999999", "1e-999999999", "123456789012345678901234"}) {
+            assertEquals(400, send("config/set", "{\"request_id\":\"n" + huge.length() + huge.charAt(0)
+                    + "\",\"values\":{\"detect.min_face_size\":" + huge + "}}").reply().get("code").getAsInt(), huge);
+        }
         assertEquals(400, send("config/get", "{\"request_id\":\"g1\",\"keys\":[\"nope\"]}").reply()
                 .get("code").getAsInt());
         assertEquals(Map.of(), ops.people);
