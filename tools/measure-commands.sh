@@ -3,7 +3,8 @@
 # (embedded broker, generated credentials), then, as the operator user, sends ROUNDS times
 # an enrol of two demo photos and an identify of one, and prints the time from just before
 # mosquitto_pub starts to the reply's arrival at a mosquitto_sub already subscribed (so it
-# includes mosquitto_pub's own start and connect, a few ms). The password reaches the clients
+# includes mosquitto_pub's own start and connect, a few ms). Client ids are given with -i:
+# Moquette refuses the empty id mosquitto's clients send by default. The password reaches the clients
 # through their config files in a private XDG_CONFIG_HOME, never through the command line.
 # Usage: tools/measure-commands.sh [ROUNDS] [DATA_DIR]
 set -euo pipefail
@@ -25,8 +26,8 @@ until [ -s "$secret" ]; do sleep 0.5; done
 (umask 077; mkdir -p "$work/xdg"; printf -- '-u operator\n-P %s\n' "$(cat "$secret")" > "$work/xdg/mosquitto_pub")
 cp "$work/xdg/mosquitto_pub" "$work/xdg/mosquitto_sub"
 export XDG_CONFIG_HOME=$work/xdg
-gateway_id=$(mosquitto_sub -h 127.0.0.1 -t 'facegate/+/status' -C 1 -W 30 -F '%t' | cut -d/ -f2)
-mosquitto_sub -h 127.0.0.1 -t "facegate/$gateway_id/reply/#" -F '%U %t' > "$work/replies" &
+gateway_id=$(mosquitto_sub -h 127.0.0.1 -i bench-status -t 'facegate/+/status' -C 1 -W 30 -F '%t' | cut -d/ -f2)
+mosquitto_sub -h 127.0.0.1 -i bench-replies -t "facegate/$gateway_id/reply/#" -F '%U %t' > "$work/replies" &
 sub_pid=$!
 sleep 1
 
@@ -40,11 +41,11 @@ send() {
     sed "s/\"ID\"/\"$3\"/" "$2" > "$work/request.json"
     local t0
     t0=$(date +%s.%N)
-    mosquitto_pub -h 127.0.0.1 -q 1 -t "facegate/$gateway_id/cmd/$1" -f "$work/request.json"
+    mosquitto_pub -h 127.0.0.1 -i bench-pub -q 1 -t "facegate/$gateway_id/cmd/$1" -f "$work/request.json"
     until grep -q " facegate/$gateway_id/reply/$3\$" "$work/replies"; do sleep 0.01; done
     local t1
     t1=$(grep " facegate/$gateway_id/reply/$3\$" "$work/replies" | cut -d' ' -f1)
-    echo "($t1 - $t0) * 1000" | bc
+    echo "scale=0; ($t1 - $t0) * 1000 / 1" | bc
 }
 median() { sort -n | awk '{a[NR]=$1} END {print (NR % 2) ? a[(NR+1)/2] : (a[NR/2] + a[NR/2+1]) / 2}'; }
 
