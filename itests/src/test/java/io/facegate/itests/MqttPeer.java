@@ -3,6 +3,9 @@ package io.facegate.itests;
 import static org.ops4j.pax.exam.karaf.options.KarafDistributionOption.editConfigurationFilePut;
 
 import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -11,7 +14,9 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Predicate;
+import javax.net.SocketFactory;
 import javax.net.ssl.SSLContext;
+import org.eclipse.paho.client.mqttv3.IMqttDeliveryToken;
 import org.eclipse.paho.client.mqttv3.MqttClient;
 import org.eclipse.paho.client.mqttv3.MqttConnectOptions;
 import org.eclipse.paho.client.mqttv3.MqttException;
@@ -39,6 +44,46 @@ final class MqttPeer implements AutoCloseable {
     }
 
     private static final AtomicLong IDS = new AtomicLong();
+
+    /** Plain sockets without Nagle's algorithm: small messages leave at once instead of waiting for an ACK. */
+    private static final class NoDelaySockets extends SocketFactory {
+        @Override
+        public Socket createSocket() throws IOException {
+            Socket s = new Socket();
+            s.setTcpNoDelay(true);
+            return s;
+        }
+
+        @Override
+        public Socket createSocket(String host, int port) throws IOException {
+            Socket s = createSocket();
+            s.connect(new InetSocketAddress(host, port));
+            return s;
+        }
+
+        @Override
+        public Socket createSocket(String host, int port, InetAddress local, int localPort) throws IOException {
+            Socket s = createSocket();
+            s.bind(new InetSocketAddress(local, localPort));
+            s.connect(new InetSocketAddress(host, port));
+            return s;
+        }
+
+        @Override
+        public Socket createSocket(InetAddress host, int port) throws IOException {
+            Socket s = createSocket();
+            s.connect(new InetSocketAddress(host, port));
+            return s;
+        }
+
+        @Override
+        public Socket createSocket(InetAddress host, int port, InetAddress local, int localPort) throws IOException {
+            Socket s = createSocket();
+            s.bind(new InetSocketAddress(local, localPort));
+            s.connect(new InetSocketAddress(host, port));
+            return s;
+        }
+    }
 
     private final MqttClient client;
     private final List<Message> messages = new ArrayList<>();
@@ -70,6 +115,8 @@ final class MqttPeer implements AutoCloseable {
         if (tls != null) {
             options.setSocketFactory(tls.getSocketFactory());
             options.setHttpsHostnameVerificationEnabled(true);
+        } else {
+            options.setSocketFactory(new NoDelaySockets());
         }
         try {
             client.connect(options);
@@ -138,6 +185,11 @@ final class MqttPeer implements AutoCloseable {
         MqttMessage m = new MqttMessage(payload);
         m.setQos(qos);
         client.publish(topic, m);
+    }
+
+    /** Publishes without waiting; the token tells when the broker acknowledged it (QoS 1). */
+    IMqttDeliveryToken publishAsync(String topic, byte[] payload, int qos) throws MqttException {
+        return client.getTopic(topic).publish(payload, qos, false);
     }
 
     /** Publishes without waiting for any acknowledgement (a broker may drop a refused QoS 1 message silently). */
