@@ -158,6 +158,11 @@ final class HomeAssistantDiscovery {
         return discoveryPrefix + "/" + COMPONENT + "/" + nodeId + "/+/config";
     }
 
+    /** @return whether {@code topic} is the config topic of one of this gateway's person sensors */
+    boolean isPersonConfigTopic(String topic) {
+        return personConfigTopic.matcher(topic).matches();
+    }
+
     /** @return the topic filters this gateway publishes to for Home Assistant, for the broker's ACL */
     List<String> publishedTopicFilters() {
         return List.of(discoveryPrefix + "/" + COMPONENT + "/" + nodeId + "/+/config", lastRecognisedTopic(),

@@ -221,11 +221,11 @@ public final class MqttGatewayComponent implements RecognitionListener {
         }
         CommandHandlers handlers = new CommandHandlers(() -> operations, this::currentStatus);
         commands = new CommandDispatcher(settings, handlers, this::reply);
-        homeAssistant = settings.homeAssistantPrefix() == null ? null
-                : new HomeAssistantPublisher(settings, this::transport, () -> gallery);
+        HomeAssistantPublisher ha = new HomeAssistantPublisher(settings, this::transport, () -> gallery);
+        homeAssistant = ha.active() ? ha : null;
         List<String> subscriptions = new ArrayList<>(commands.subscriptions());
         if (homeAssistant != null) {
-            subscriptions.add(homeAssistant.birthTopic());
+            subscriptions.addAll(homeAssistant.subscriptions());
         }
         byte[] will = Json.bytes(HealthReport.offline(settings.gatewayId(), settings.clientId(), "connection_lost",
                 null));
@@ -242,8 +242,8 @@ public final class MqttGatewayComponent implements RecognitionListener {
 
             @Override
             public void messageArrived(String topic, MqttMessage message) {
-                if (homeAssistant != null && topic.equals(homeAssistant.birthTopic())) {
-                    homeAssistant.birth(message.getPayload());
+                if (homeAssistant != null && homeAssistant.handles(topic)) {
+                    homeAssistant.arrived(topic, message.getPayload());
                 } else {
                     commands.onMessage(topic, message.getPayload());
                 }
@@ -287,6 +287,9 @@ public final class MqttGatewayComponent implements RecognitionListener {
     void setGallery(Gallery g) {
         gallery = g;
         status.publishSoon();
+        if (homeAssistant != null) {
+            homeAssistant.galleryBound();
+        }
     }
 
     void unsetGallery(Gallery g) {

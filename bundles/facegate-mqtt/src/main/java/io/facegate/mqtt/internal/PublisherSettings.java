@@ -38,7 +38,8 @@ import java.util.regex.Pattern;
  * @param stallSeconds        frames queued with none processed for this long make the gateway degraded
  * @param groups              the groups this gateway belongs to (one topic level each)
  * @param commandMaxBytes     largest command payload handled; larger ones get a 413 reply
- * @param homeAssistantPrefix discovery prefix for Home Assistant, or {@code null} when discovery is off
+ * @param homeAssistantDiscovery whether to publish Home Assistant discovery
+ * @param homeAssistantPrefix discovery prefix for Home Assistant (also used to clean up after switching it off)
  * @param outboxDir           folder of the persistent outbox
  * @param outboxMaxBytes      bound of the outbox on disk
  * @param outboxOverflow      what a full outbox drops
@@ -47,7 +48,7 @@ record PublisherSettings(String brokerUrl, String username, String password, Pat
                          String clientId, String topicPrefix, int qos, int maxInflight, int keepAliveSeconds,
                          int connectTimeoutSeconds, long reconnectMinDelayMs, long reconnectMaxDelayMs,
                          TlsSettings tls, int heartbeatSeconds, int stallSeconds, List<String> groups,
-                         int commandMaxBytes,
+                         int commandMaxBytes, boolean homeAssistantDiscovery,
                          String homeAssistantPrefix, Path outboxDir, long outboxMaxBytes,
                          EventOutbox.Overflow outboxOverflow) {
 
@@ -148,8 +149,7 @@ record PublisherSettings(String brokerUrl, String username, String password, Pat
             }
         }
         requireRange("command_max_bytes", commandMaxBytes, 1024, 256 << 20);
-        homeAssistantPrefix = homeAssistantPrefix == null ? null
-                : validateTopicPrefix(homeAssistantPrefix, "homeassistant_prefix");
+        homeAssistantPrefix = validateTopicPrefix(homeAssistantPrefix, "homeassistant_prefix");
         Objects.requireNonNull(outboxDir, "outbox_dir");
         requireRange("outbox_max_bytes", outboxMaxBytes, 64 << 10, 1L << 40);
         Objects.requireNonNull(outboxOverflow, "outbox_overflow");
@@ -168,7 +168,7 @@ record PublisherSettings(String brokerUrl, String username, String password, Pat
                 new TlsSettings(path(config.trust__store__file()), path(config.trust__store__password__file()),
                         path(config.key__store__file()), path(config.key__store__password__file())),
                 config.heartbeat__s(), config.stall__s(), groups(config.groups()), config.command__max__bytes(),
-                config.homeassistant__discovery() ? config.homeassistant__prefix() : null,
+                config.homeassistant__discovery(), config.homeassistant__prefix(),
                 outboxDir(config.outbox__dir()), config.outbox__max__bytes(),
                 overflow(config.outbox__overflow()));
     }
@@ -210,8 +210,9 @@ record PublisherSettings(String brokerUrl, String username, String password, Pat
                 + ", reconnect_max_delay_ms=" + reconnectMaxDelayMs
                 + (tls.configured() ? ", trust_store_file=" + tls.trustStore() + ", key_store_file=" + tls.keyStore()
                         : "")
-                + ", heartbeat_s=" + heartbeatSeconds + ", stall_s=" + stallSeconds + ", groups=" + groups + ", command_max_bytes=" + commandMaxBytes
-                + ", homeassistant_prefix=" + (homeAssistantPrefix == null ? "(discovery off)" : homeAssistantPrefix)
+                + ", heartbeat_s=" + heartbeatSeconds + ", stall_s=" + stallSeconds + ", groups=" + groups
+                + ", command_max_bytes=" + commandMaxBytes + ", homeassistant_discovery=" + homeAssistantDiscovery
+                + ", homeassistant_prefix=" + homeAssistantPrefix
                 + ", outbox_dir=" + outboxDir + ", outbox_max_bytes=" + outboxMaxBytes + ", outbox_overflow="
                 + outboxOverflow.name().toLowerCase(Locale.ROOT);
     }

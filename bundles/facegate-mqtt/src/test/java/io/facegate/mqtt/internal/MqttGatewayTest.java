@@ -282,6 +282,57 @@ class MqttGatewayTest {
         assertEquals(new BigDecimal(503), MiniJson.object(unavailable.payload()).get("code"));
     }
 
+    /** The retained, non-empty messages on {@code filter} that a new subscriber gets within 2 s, by topic. */
+    private static Map<String, String> retained(String url, String filter) throws InterruptedException {
+        Map<String, String> out = new java.util.TreeMap<>();
+        try (TestSubscriber sub = new TestSubscriber(url, filter)) {
+            TestSubscriber.Msg m;
+            while ((m = sub.await(2000, x -> true)) != null) {
+                if (!m.payload().isEmpty()) {
+                    out.put(m.topic(), m.payload());
+                }
+            }
+        }
+        return out;
+    }
+
+    @Test
+    void homeAssistantConfigsOfForgottenPeopleGoAndSwitchingDiscoveryOffRemovesTheRest() throws Exception {
+        TestBroker broker = closing(TestBroker.started());
+        HomeAssistantDiscovery ha = new HomeAssistantDiscovery("homeassistant", "facegate", "gw-h", "test");
+        String ann = ha.personConfigs(List.of("Ann")).get(0).topic();
+        String bob = ha.personConfigs(List.of("Bob")).get(0).topic();
+        try (TestSubscriber earlier = new TestSubscriber(broker.url(), "unused/x")) {
+            // what an earlier run left: Bob was forgotten while the gateway was stopped
+            earlier.publishRetained(bob, ha.personConfigs(List.of("Bob")).get(0).payload());
+        }
+        Path marker = HomeAssistantPublisher.markerFile(dir.resolve("outbox-gw-h"));
+        String all = "homeassistant/sensor/" + ha.nodeId() + "/+/config";
+
+        MqttGatewayComponent on = gateway(broker.url(), "gw-h", "homeassistant_discovery", true);
+        await("connected", 30_000, on::connected);
+        on.setGallery(new StubGallery(new GalleryHealth(GalleryHealth.OK, 0, 0, null), List.of("Ann")));
+        await("marker written", 20_000, () -> java.nio.file.Files.exists(marker));
+        Map<String, String> configs = Map.of();
+        for (int k = 0; k < 10 && !(configs.containsKey(ann) && !configs.containsKey(bob)); k++) {
+            configs = retained(broker.url(), all);
+        }
+        assertTrue(configs.containsKey(ann), () -> "Ann's config is published: " + ha.personConfigs(List.of("Ann")));
+        assertFalse(configs.containsKey(bob), "Bob's stale config was removed");
+        assertEquals(4, configs.size(), "three device sensors and Ann: " + configs.keySet());
+        on.deactivate();
+
+        MqttGatewayComponent off = gateway(broker.url(), "gw-h");
+        await("connected", 30_000, off::connected);
+        off.setGallery(new StubGallery(new GalleryHealth(GalleryHealth.OK, 0, 0, null), List.of("Ann")));
+        await("marker deleted", 20_000, () -> !java.nio.file.Files.exists(marker));
+        Map<String, String> left = retained(broker.url(), all);
+        for (int k = 0; k < 10 && !left.isEmpty(); k++) {
+            left = retained(broker.url(), all);
+        }
+        assertEquals(Map.of(), left, "switching discovery off removed every config of this gateway");
+    }
+
     @Test
     void deactivatePublishesOfflineAndStopsEveryThread() throws Exception {
         TestBroker broker = closing(TestBroker.started());

@@ -8,8 +8,12 @@ import io.facegate.api.Identity;
 import io.facegate.api.PersonSummary;
 import java.util.List;
 
-/** A gallery that only reports a health, for the status tests. */
-record StubGallery(GalleryHealth health) implements Gallery {
+/** A gallery that only reports a health and a list of names, for the status and Home Assistant tests. */
+record StubGallery(GalleryHealth health, List<String> people) implements Gallery {
+    StubGallery(GalleryHealth health) {
+        this(health, List.of());
+    }
+
     @Override
     public void enroll(String name, List<AlignedFace> faces) {
         throw new UnsupportedOperationException();
@@ -23,11 +27,6 @@ record StubGallery(GalleryHealth health) implements Gallery {
     @Override
     public boolean rename(String from, String to) {
         return false;
-    }
-
-    @Override
-    public List<String> people() {
-        return List.of();
     }
 
     @Override

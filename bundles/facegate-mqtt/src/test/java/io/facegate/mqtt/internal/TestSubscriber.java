@@ -89,6 +89,16 @@ final class TestSubscriber implements AutoCloseable {
         client.publish(topic, payload.getBytes(StandardCharsets.UTF_8), 1, false);
     }
 
+    /**
+     * Publishes a retained message as this client (QoS 1).
+     *
+     * @param topic   topic
+     * @param payload UTF-8 payload; empty removes the retained message
+     */
+    void publishRetained(String topic, String payload) throws MqttException {
+        client.publish(topic, payload.getBytes(StandardCharsets.UTF_8), 1, true);
+    }
+
     /** @return and forget everything received so far */
     List<Msg> drain() {
         List<Msg> out = new ArrayList<>();

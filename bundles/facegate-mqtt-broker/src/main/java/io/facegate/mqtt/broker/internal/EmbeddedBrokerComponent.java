@@ -185,10 +185,11 @@ public final class EmbeddedBrokerComponent {
                         + " to operator_users or reader_users, or remove its line");
             }
         }
-        StoreAuthenticator authenticator = new StoreAuthenticator(users, BrokerSettings.GATEWAY_USER,
-                settings.gatewayClientIdPrefix());
         TopicPolicy policy = new TopicPolicy(settings.topicPrefix(), settings.gatewayLevel(), roles,
                 settings.allowAnonymous());
+        WillGuard willGuard = new WillGuard(policy);
+        StoreAuthenticator authenticator = new StoreAuthenticator(users, BrokerSettings.GATEWAY_USER,
+                settings.gatewayClientIdPrefix(), willGuard::admit);
         SslContext ssl = settings.tls() == null ? null : TlsContexts.serverContext(settings.tls());
         if (!loopback && settings.allowAnonymous()) {
             LOG.warn("MQTT broker listens on {} (not loopback) and lets anonymous clients in: anyone on the network"
@@ -202,7 +203,8 @@ public final class EmbeddedBrokerComponent {
         Server s = new Server();
         try {
             s.startServer(new MemoryConfig(settings.moquetteProperties()),
-                    List.of(new RetainedWillFix(started::get, policy)), () -> ssl, authenticator, policy);
+                    List.of(new RetainedWillFix(started::get, policy, willGuard)), () -> ssl, authenticator, policy);
+            willGuard.attach(s); // until then every login is refused
         } catch (IOException | RuntimeException e) {
             try {
                 s.stopServer(); // startServer leaves its thread pools running when the bind fails

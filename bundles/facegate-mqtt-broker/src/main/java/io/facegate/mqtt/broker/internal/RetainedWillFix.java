@@ -22,10 +22,9 @@ import org.slf4j.LoggerFactory;
  * publishes the same will again as a retained message, unless the client is already connected again. Live
  * subscribers therefore see such a will twice; a status message is idempotent.
  *
- * <p>Moquette 0.17 does not check a will's topic against the ACL either: it delivers the will of any authenticated
- * client to the current subscribers when its connection is lost. This cannot be prevented from outside Moquette
- * (the will is taken from the CONNECT before any hook sees it); what this class does is warn when a client sets a
- * will it may not publish, and never retain such a will.
+ * <p>A will on a topic its client may not publish is removed by the {@link WillGuard} and never retained here;
+ * for anonymous clients (which Moquette lets in without asking the authenticator) this class asks the guard to
+ * check the will once the client is connected.
  */
 final class RetainedWillFix extends AbstractInterceptHandler {
     private static final Logger LOG = LoggerFactory.getLogger(RetainedWillFix.class);
@@ -39,14 +38,17 @@ final class RetainedWillFix extends AbstractInterceptHandler {
     private final Map<String, Will> wills = new ConcurrentHashMap<>();
     private final Supplier<Server> server;
     private final TopicPolicy policy;
+    private final WillGuard guard;
 
     /**
      * @param server the running broker, once started
      * @param policy the ACL that a will's topic must pass to be retained
+     * @param guard  checks the wills of anonymous clients
      */
-    RetainedWillFix(Supplier<Server> server, TopicPolicy policy) {
+    RetainedWillFix(Supplier<Server> server, TopicPolicy policy, WillGuard guard) {
         this.server = server;
         this.policy = policy;
+        this.guard = guard;
     }
 
     @Override
@@ -63,11 +65,10 @@ final class RetainedWillFix extends AbstractInterceptHandler {
     public void onConnect(InterceptConnectMessage msg) {
         if (msg.isWillFlag() && msg.getWillTopic() != null && !policy.mayPublish(msg.getUsername(),
                 msg.getWillTopic())) {
-            LOG.warn("MQTT client {} (user {}) set a last will on {}, where it may not publish; Moquette would"
-                    + " deliver it to live subscribers if the connection is lost. It is never retained.",
-                    msg.getClientID(), msg.getUsername() == null ? "anonymous" : "'" + msg.getUsername() + "'",
-                    msg.getWillTopic());
             wills.remove(msg.getClientID());
+            if (msg.getUsername() == null) {
+                guard.checkLate(msg.getClientID(), null);
+            }
         } else if (msg.isWillFlag() && msg.isWillRetain() && msg.getWillTopic() != null) {
             wills.put(msg.getClientID(), new Will(msg.getWillTopic(), msg.getWillMessage(),
                     MqttQoS.valueOf(msg.getWillQos())));

@@ -12,7 +12,7 @@ import java.util.Map;
  * <pre>
  * gateway   publish   P/G/events  P/G/status  P/G/reply/#  P/G/notify/#  P/G/last_recognised
  *                     P/G/person/+/last_seen  homeassistant/#
- *           subscribe P/G/cmd/#  P/group/+/cmd/#  homeassistant/status
+ *           subscribe P/G/cmd/#  P/group/+/cmd/#  homeassistant/status  homeassistant/sensor/+/+/config
  * operator  publish   P/+/cmd/#  P/group/+/cmd/#
  *           subscribe P/#  homeassistant/#
  * reader    subscribe P/#  homeassistant/#
@@ -59,7 +59,9 @@ final class TopicPolicy implements IAuthorizatorPolicy {
                 Role.GATEWAY, new Rules(
                         List.of(g + "/events", g + "/status", g + "/reply/#", g + "/notify/#",
                                 g + "/last_recognised", g + "/person/+/last_seen", "homeassistant/#"),
-                        List.of(g + "/cmd/#", p + "/group/+/cmd/#", "homeassistant/status")),
+                        // its own retained discovery configs, read back to remove those of forgotten people
+                        List.of(g + "/cmd/#", p + "/group/+/cmd/#", "homeassistant/status",
+                                "homeassistant/sensor/+/+/config")),
                 Role.OPERATOR, new Rules(List.of(p + "/+/cmd/#", p + "/group/+/cmd/#"), readAll),
                 Role.READER, new Rules(List.of(), readAll));
         this.roles = Map.copyOf(roles);

@@ -217,27 +217,69 @@ class EmbeddedBrokerTest {
     }
 
     @Test
-    void aWillOnAForbiddenTopicIsNeverRetained() throws Exception {
+    void aWillOnATopicItsClientMayNotPublishIsNeverDelivered() throws Exception {
         int port = BrokerConfigs.freePort();
         EmbeddedBrokerComponent broker = start("port", port);
-        try {
+        try (TestClient live = reader(port, "live")) {
             try (TestClient gw = gateway(port, "gw")) {
                 gw.paho.publish("facegate/gw1/status", "online".getBytes(StandardCharsets.UTF_8), 1, true);
             }
-            MqttConnectOptions o = TestClient.login("reader", pw("reader"));
-            o.setWill("facegate/gw1/status", "forged".getBytes(StandardCharsets.UTF_8), 1, true);
-            TestClient r = new TestClient("tcp://127.0.0.1:" + port, "r", o);
-            Thread.sleep(300); // the interceptor sees the CONNECT asynchronously
-            r.paho.disconnectForcibly(0, 1000, false);
-            r.paho.close(true);
-            Thread.sleep(1000);
-            // Moquette 0.17 delivers a will to live subscribers whatever the ACL says (see the README), but the
-            // retained state is not replaced by it
+            live.subscribe("facegate/#");
+            assertEquals("online", live.nextPayload());
+            // readers and operators may not publish events or status; each drops its connection at once, the
+            // moment a will is fired
+            String[][] forgers = {{"reader", "facegate/gw1/events"}, {"reader", "facegate/gw1/status"},
+                {"operator", "facegate/gw1/events"}, {"operator", "facegate/gw1/reply/x"}};
+            for (int i = 0; i < 24; i++) {
+                String[] f = forgers[i % forgers.length];
+                MqttConnectOptions o = TestClient.login(f[0], pw(f[0]));
+                o.setWill(f[1], ("{\"forged\":" + i + "}").getBytes(StandardCharsets.UTF_8), 1, i % 2 == 0);
+                TestClient forger = new TestClient("tcp://127.0.0.1:" + port, "forger" + i, o);
+                forger.paho.disconnectForcibly(0, 1000, false); // no DISCONNECT packet: the connection is just gone
+                forger.paho.close(true);
+            }
+            TestClient.Received leaked = live.received.poll(1500, TimeUnit.MILLISECONDS);
+            assertNull(leaked, () -> "a forbidden will was delivered: " + leaked);
             try (TestClient late = reader(port, "late")) {
                 late.subscribe("facegate/gw1/status");
-                assertEquals("online", late.nextPayload());
-                assertNull(late.received.poll(500, TimeUnit.MILLISECONDS));
+                assertEquals("online", late.nextPayload(), "the retained status is still the gateway's");
             }
+        } finally {
+            broker.deactivate();
+        }
+    }
+
+    @Test
+    void anAnonymousClientsWillIsRemovedOnceItIsConnected() throws Exception {
+        int port = BrokerConfigs.freePort();
+        EmbeddedBrokerComponent broker = start("port", port, "allow_anonymous", true);
+        try (TestClient live = reader(port, "live")) {
+            live.subscribe("facegate/#");
+            MqttConnectOptions o = new MqttConnectOptions();
+            o.setWill("facegate/gw1/events", "{\"forged\":true}".getBytes(StandardCharsets.UTF_8), 1, false);
+            TestClient anonymous = new TestClient("tcp://127.0.0.1:" + port, "anon", o);
+            Thread.sleep(500); // anonymous clients bypass the authenticator: their will is checked after the CONNACK
+            anonymous.paho.disconnectForcibly(0, 1000, false);
+            anonymous.paho.close(true);
+            TestClient.Received leaked = live.received.poll(1500, TimeUnit.MILLISECONDS);
+            assertNull(leaked, () -> "an anonymous will was delivered: " + leaked);
+        } finally {
+            broker.deactivate();
+        }
+    }
+
+    @Test
+    void anOperatorsWillOnACommandTopicIsAllowed() throws Exception {
+        int port = BrokerConfigs.freePort();
+        EmbeddedBrokerComponent broker = start("port", port);
+        try (TestClient gw = gateway(port, "gw")) {
+            assertEquals(1, gw.subscribe("facegate/gw1/cmd/#"));
+            MqttConnectOptions o = TestClient.login("operator", pw("operator"));
+            o.setWill("facegate/gw1/cmd/status", "{}".getBytes(StandardCharsets.UTF_8), 1, false);
+            TestClient op = new TestClient("tcp://127.0.0.1:" + port, "op", o);
+            op.paho.disconnectForcibly(0, 1000, false);
+            op.paho.close(true);
+            assertEquals("{}", gw.nextPayload(), "a will the operator may publish is fired as MQTT says");
         } finally {
             broker.deactivate();
         }

@@ -30,6 +30,8 @@ class TopicPolicyTest {
         assertTrue(policy.maySubscribe("gateway", "facegate/group/site/cmd/#"));
         assertTrue(policy.maySubscribe("gateway", "facegate/group/+/cmd/#"));
         assertTrue(policy.maySubscribe("gateway", "homeassistant/status"));
+        assertTrue(policy.maySubscribe("gateway", "homeassistant/sensor/gw1/+/config"));
+        assertFalse(policy.maySubscribe("gateway", "homeassistant/light/+/+/config"));
         assertFalse(policy.maySubscribe("gateway", "facegate/#"), "other gateways' events");
         assertFalse(policy.maySubscribe("gateway", "facegate/gw1/events"));
         assertFalse(policy.maySubscribe("gateway", "#"));
