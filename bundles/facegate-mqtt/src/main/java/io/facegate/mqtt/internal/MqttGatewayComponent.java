@@ -13,9 +13,10 @@ import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.List;
 import java.util.Deque;
+import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.TimeUnit;
 import org.eclipse.paho.client.mqttv3.MqttException;
 import org.eclipse.paho.client.mqttv3.MqttMessage;
 import org.osgi.service.component.annotations.Activate;
@@ -52,6 +53,7 @@ public final class MqttGatewayComponent implements RecognitionListener {
     private static final Logger LOG = LoggerFactory.getLogger(MqttGatewayComponent.class);
     /** Replies waiting for the connection; beyond this the oldest is dropped (and logged). */
     private static final int PENDING_REPLIES = 256;
+    private static final long REPLY_INFLIGHT_WAIT_S = 10;
 
     /**
      * Configuration of the MQTT side. Keys are spelled as in the {@code .cfg} file ({@code __} in a method name is a
@@ -350,15 +352,30 @@ public final class MqttGatewayComponent implements RecognitionListener {
 
     /** Publishes a reply, or keeps it until the connection is back; replies never compete with events for room. */
     private void reply(String topic, byte[] payload) {
-        if (transport != null && transport.isConnected()) {
+        // a burst of replies can fill Paho's in-flight window while connected: wait for acks (this holds back the
+        // command worker, whose bounded queue then answers 503) rather than park the reply until a reconnect
+        long giveUp = System.nanoTime() + TimeUnit.SECONDS.toNanos(REPLY_INFLIGHT_WAIT_S);
+        for (long backoffMs = 5; transport != null && transport.isConnected(); backoffMs = Math.min(backoffMs * 2, 200)) {
             try {
                 transport.publish(topic, payload, MqttTransport.CONTROL_QOS, false, null);
                 return;
             } catch (IllegalArgumentException e) {
                 LOG.warn("reply on {} cannot be published and is dropped: {}", topic, e.getMessage());
                 return;
-            } catch (MqttException | RuntimeException e) {
+            } catch (MqttException e) {
+                if (e.getReasonCode() != MqttException.REASON_CODE_MAX_INFLIGHT || System.nanoTime() > giveUp) {
+                    LOG.debug("reply on {} kept for the next connection: {}", topic, MqttTransport.describe(e));
+                    break;
+                }
+            } catch (RuntimeException e) {
                 LOG.debug("reply on {} kept for the next connection: {}", topic, MqttTransport.describe(e));
+                break;
+            }
+            try {
+                Thread.sleep(backoffMs);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
             }
         }
         synchronized (this) {
