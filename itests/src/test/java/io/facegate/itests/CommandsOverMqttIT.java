@@ -510,16 +510,10 @@ public class CommandsOverMqttIT extends FacegateTestSupport {
 
     private JsonObject tryCall(String command, JsonObject request, int timeoutSeconds) throws Exception {
         String id = "itest-call-" + IDS.incrementAndGet();
-        JsonObject o = new JsonObject();
-        o.addProperty("request_id", id);
-        request.entrySet().forEach(e -> o.add(e.getKey(), e.getValue()));
-        operator.publish(PREFIX + "/cmd/" + command, o.toString().getBytes(StandardCharsets.UTF_8), 1);
-        List<MqttPeer.Message> replies = operator.await(m -> m.topic().equals(PREFIX + "/reply/" + id), 1,
-                timeoutSeconds, TimeUnit.SECONDS);
-        if (replies.isEmpty()) {
+        JsonObject r = operator.command(PREFIX, command, request, id, timeoutSeconds);
+        if (r == null) {
             return null;
         }
-        JsonObject r = parse(replies.get(0));
         assertEquals(r.toString(), id, r.get("request_id").getAsString());
         assertEquals(r.toString(), command, r.get("command").getAsString());
         assertEquals(r.toString(), GATEWAY_ID, r.get("gateway").getAsString());

@@ -91,6 +91,11 @@ public class EcaModelSwapIT extends FacegateTestSupport {
     @Filter(timeout = 60_000)
     private Pipeline pipeline;
 
+    /** The booted model: the extender registers it once loaded and self-tested, a moment after its bundle started. */
+    @Inject
+    @Filter(timeout = 60_000)
+    private FaceEmbedder bootedModel;
+
     /** Delegates to the gateway's aligner, ranked above it, counting the sizes the pipeline asks for. */
     private static final class SizeRecordingAligner implements FaceAligner {
         final FaceAligner delegate;

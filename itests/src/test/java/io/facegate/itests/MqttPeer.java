@@ -2,6 +2,8 @@ package io.facegate.itests;
 
 import static org.ops4j.pax.exam.karaf.options.KarafDistributionOption.editConfigurationFilePut;
 
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -195,6 +197,30 @@ final class MqttPeer implements AutoCloseable {
     /** Publishes without waiting for any acknowledgement (a broker may drop a refused QoS 1 message silently). */
     void publishNoWait(String topic, byte[] payload, int qos) throws MqttException {
         client.getTopic(topic).publish(payload, qos, false);
+    }
+
+    /**
+     * Sends a command to a gateway and waits for its reply; this peer must have subscribed to
+     * {@code <gatewayTopic>/reply/#}.
+     *
+     * @param gatewayTopic {@code <prefix>/<gateway id>}
+     * @param command      the command, e.g. {@code deploy/status}
+     * @param request      the request fields; {@code request_id} is added
+     * @param requestId    the request id
+     * @param timeoutSeconds how long to wait for the reply
+     * @return the reply, or {@code null} if none came in time
+     */
+    JsonObject command(String gatewayTopic, String command, JsonObject request, String requestId, int timeoutSeconds)
+            throws MqttException, InterruptedException {
+        JsonObject o = new JsonObject();
+        o.addProperty("request_id", requestId);
+        request.entrySet().forEach(e -> o.add(e.getKey(), e.getValue()));
+        publish(gatewayTopic + "/cmd/" + command, o.toString().getBytes(StandardCharsets.UTF_8), 1);
+        List<Message> replies = await(m -> m.topic().equals(gatewayTopic + "/reply/" + requestId), 1,
+                timeoutSeconds, TimeUnit.SECONDS);
+        return replies.isEmpty() ? null
+                : JsonParser.parseString(new String(replies.get(0).payload(), StandardCharsets.UTF_8))
+                        .getAsJsonObject();
     }
 
     /** @return whether the client is connected now */

@@ -10,6 +10,8 @@ public class OperationException extends Exception {
 
     /** Bad request: malformed or invalid input. */
     public static final int BAD_REQUEST = 400;
+    /** Refused: the request is well formed but not allowed (e.g. an artifact whose signature does not hold). */
+    public static final int FORBIDDEN = 403;
     /** The named thing does not exist. */
     public static final int NOT_FOUND = 404;
     /** The request conflicts with the current state. */

@@ -4,7 +4,7 @@
  * MQTT commands.
  */
 @Export
-@Version("1.0.0")
+@Version("1.1.0")
 package io.facegate.api.operations;
 
 import org.osgi.annotation.bundle.Export;

@@ -41,14 +41,27 @@ final class CommandHandlers {
 
     private final Supplier<GatewayOperations> operations;
     private final Supplier<JsonObject> status;
+    private final DeployCommands deploy;
 
     /**
+     * Without the {@code deploy/*} commands (they answer 503).
+     *
      * @param operations the operations service, or a supplier of {@code null} while it is missing (503)
      * @param status     the current status document (the retained status payload)
      */
     CommandHandlers(Supplier<GatewayOperations> operations, Supplier<JsonObject> status) {
+        this(operations, status, new DeployCommands(() -> null, "none", List.of()));
+    }
+
+    /**
+     * @param operations the operations service, or a supplier of {@code null} while it is missing (503)
+     * @param status     the current status document (the retained status payload)
+     * @param deploy     the {@code deploy/*} commands
+     */
+    CommandHandlers(Supplier<GatewayOperations> operations, Supplier<JsonObject> status, DeployCommands deploy) {
         this.operations = operations;
         this.status = status;
+        this.deploy = deploy;
     }
 
     /**
@@ -68,8 +81,12 @@ final class CommandHandlers {
                 case "models" -> models();
                 case "config/get" -> configGet(request);
                 case "config/set" -> configSet(request);
-                default -> CommandReply.error(404, "unknown command '" + command + "'; commands: "
-                        + new TreeSet<>(COMMANDS));
+                case "deploy/list", "deploy/install", "deploy/status" -> deploy.handle(command, request);
+                default -> {
+                    Set<String> all = new TreeSet<>(COMMANDS);
+                    all.addAll(DeployCommands.COMMANDS);
+                    yield CommandReply.error(404, "unknown command '" + command + "'; commands: " + all);
+                }
             };
         } catch (BadRequest e) {
             return CommandReply.error(400, e.getMessage());

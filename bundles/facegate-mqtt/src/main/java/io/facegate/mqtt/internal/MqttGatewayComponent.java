@@ -7,6 +7,9 @@ import io.facegate.api.Pipeline;
 import io.facegate.api.PipelineStatus;
 import io.facegate.api.RecognitionEvent;
 import io.facegate.api.RecognitionListener;
+import io.facegate.api.deploy.DeployJob;
+import io.facegate.api.deploy.DeployListener;
+import io.facegate.api.deploy.Deployments;
 import io.facegate.api.operations.GatewayOperations;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -45,10 +48,10 @@ import org.slf4j.LoggerFactory;
  * pipeline waits for it ({@code required_listener = mqtt}). Configured by PID {@value #PID} (Karaf:
  * {@code etc/io.facegate.mqtt.cfg}); a change restarts the component (new connection, same outbox).
  */
-@Component(service = RecognitionListener.class, immediate = true, configurationPid = MqttGatewayComponent.PID,
+@Component(service = {RecognitionListener.class, DeployListener.class}, immediate = true, configurationPid = MqttGatewayComponent.PID,
         configurationPolicy = ConfigurationPolicy.OPTIONAL, property = "facegate.listener.type=mqtt")
 @Designate(ocd = MqttGatewayComponent.Config.class)
-public final class MqttGatewayComponent implements RecognitionListener {
+public final class MqttGatewayComponent implements RecognitionListener, DeployListener {
     static final String PID = "io.facegate.mqtt";
     private static final Logger LOG = LoggerFactory.getLogger(MqttGatewayComponent.class);
     /** Replies waiting for the connection; beyond this the oldest is dropped (and logged). */
@@ -203,6 +206,7 @@ public final class MqttGatewayComponent implements RecognitionListener {
     private volatile Pipeline pipeline;
     private volatile Gallery gallery;
     private volatile GatewayOperations operations;
+    private volatile Deployments deployments;
 
     /**
      * Validates the configuration, opens the outbox (recovering what a crash left) and starts connecting in the
@@ -221,7 +225,8 @@ public final class MqttGatewayComponent implements RecognitionListener {
             throw new IllegalStateException("outbox_dir: cannot open the outbox in " + settings.outboxDir() + ": "
                     + e.getMessage(), e);
         }
-        CommandHandlers handlers = new CommandHandlers(() -> operations, this::currentStatus);
+        CommandHandlers handlers = new CommandHandlers(() -> operations, this::currentStatus,
+                new DeployCommands(() -> deployments, settings.gatewayId(), settings.groups()));
         commands = new CommandDispatcher(settings, handlers, this::reply);
         HomeAssistantPublisher ha = new HomeAssistantPublisher(settings, this::transport, () -> gallery);
         homeAssistant = ha.active() ? ha : null;
@@ -310,6 +315,32 @@ public final class MqttGatewayComponent implements RecognitionListener {
     void unsetOperations(GatewayOperations o) {
         if (operations == o) {
             operations = null;
+        }
+    }
+
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY, unbind = "unsetDeployments")
+    void setDeployments(Deployments d) {
+        deployments = d;
+    }
+
+    void unsetDeployments(Deployments d) {
+        if (deployments == d) {
+            deployments = null;
+        }
+    }
+
+    /** A deployment job changed: its state goes to {@code <prefix>/<gateway>/notify/deploy/<job_id>}. */
+    @Override
+    public void changed(DeployJob job) {
+        if (transport == null || !transport.isConnected()) {
+            return; // the job's state stays available to deploy/status
+        }
+        try {
+            transport.publish(settings.deployNotifyTopic(job.jobId()), Json.bytes(DeployCommands.job(job)),
+                    MqttTransport.CONTROL_QOS, false, null);
+        } catch (MqttException | RuntimeException e) {
+            LOG.debug("deploy notification of job {} not sent: {}", job.jobId(), MqttTransport.describe(e));
         }
     }
 

@@ -183,6 +183,11 @@ record PublisherSettings(String brokerUrl, String username, String password, Pat
         return topicPrefix + "/" + gatewayId + "/status";
     }
 
+    /** @return where the progress of a deployment job goes */
+    String deployNotifyTopic(String jobId) {
+        return topicPrefix + "/" + gatewayId + "/notify/deploy/" + jobId;
+    }
+
     /** @return {@code <prefix>/<gateway>/cmd/}, followed by the command name */
     String commandTopicPrefix() {
         return topicPrefix + "/" + gatewayId + "/cmd/";

@@ -1,0 +1,38 @@
+package io.facegate.api.deploy;
+
+import io.facegate.api.operations.OperationException;
+import java.util.List;
+import org.osgi.annotation.versioning.ProviderType;
+
+/**
+ * The gateway's deployment agent. An artifact arrives in chunks, each with the job's signed envelope; the agent
+ * checks the signature, target and release before it stores a byte, checks size and SHA-256 once the last chunk
+ * is in, installs the artifact while frames keep flowing, health-checks it and rolls back to the previous revision
+ * by itself when the check fails. Every step is persisted: after a power loss the job resumes or says how it ended.
+ * Progress goes to every {@link DeployListener}. Thread-safe.
+ */
+@ProviderType
+public interface Deployments {
+    /** @return the artifacts this agent installed, and the facegate bundles and models on the gateway */
+    List<DeployedArtifact> installed();
+
+    /**
+     * Takes the next chunk of a job's artifact. Chunks come in order; a job whose transfer broke resumes with the
+     * chunk {@link DeployJob#nextChunk()} names.
+     *
+     * @param chunk the chunk, with the job's envelope
+     * @return the job after this chunk
+     * @throws OperationException 400 malformed request; 403 refused envelope (the reason code is the message's first
+     *                            word: unsigned, unknown_key, revoked_key, bad_signature, wrong_target,
+     *                            stale_release, ...); 409 out-of-order chunk or a job id reused for another artifact;
+     *                            413 artifact larger than allowed; 503 no space or agent busy
+     */
+    DeployJob receive(ArtifactChunk chunk) throws OperationException;
+
+    /**
+     * @param jobId a job id
+     * @return its state
+     * @throws OperationException 404 if this agent has no such job
+     */
+    DeployJob status(String jobId) throws OperationException;
+}

@@ -1,0 +1,615 @@
+package io.facegate.deploy.internal;
+
+import io.facegate.api.deploy.ArtifactChunk;
+import io.facegate.api.deploy.DeployJob;
+import io.facegate.api.deploy.DeployListener;
+import io.facegate.api.deploy.DeployedArtifact;
+import io.facegate.api.deploy.Deployments;
+import io.facegate.api.operations.OperationException;
+import io.facegate.deploy.manifest.Gateway;
+import io.facegate.deploy.manifest.Manifest;
+import io.facegate.deploy.manifest.ManifestVerifier;
+import io.facegate.deploy.manifest.ReleaseLedger;
+import io.facegate.deploy.manifest.SignedManifest;
+import io.facegate.deploy.manifest.TrustedKeys;
+import io.facegate.deploy.manifest.VerificationException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.URL;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.jar.Attributes;
+import java.util.jar.JarFile;
+import java.util.regex.Pattern;
+import org.osgi.framework.Bundle;
+import org.osgi.framework.BundleContext;
+import org.osgi.framework.BundleException;
+import org.osgi.framework.FrameworkEvent;
+import org.osgi.framework.Version;
+import org.osgi.framework.wiring.BundleWiring;
+import org.osgi.framework.wiring.FrameworkWiring;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.ConfigurationPolicy;
+import org.osgi.service.component.annotations.Deactivate;
+import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicy;
+import org.osgi.service.metatype.annotations.AttributeDefinition;
+import org.osgi.service.metatype.annotations.Designate;
+import org.osgi.service.metatype.annotations.ObjectClassDefinition;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The deployment agent ({@link Deployments}): takes signed artifacts in chunks, verifies them, installs them while
+ * frames keep flowing, health-checks the new revision and restores the previous one by itself when it fails.
+ * Each job's state is written to disk at every step ({@link JobStore}); after a restart a job that was cut short is
+ * finished: the new revision is checked and kept or rolled back, or, if it was never installed, the job fails and
+ * the previous revision serves. Installs run one at a time on the {@code facegate-deploy} thread.
+ */
+@Component(service = Deployments.class, immediate = true, configurationPid = DeployAgent.PID,
+        configurationPolicy = ConfigurationPolicy.OPTIONAL)
+@Designate(ocd = DeployAgent.Config.class)
+public final class DeployAgent implements Deployments {
+    static final String PID = "io.facegate.deploy";
+    private static final Logger LOG = LoggerFactory.getLogger(DeployAgent.class);
+    private static final Pattern JOB_ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,63}");
+    private static final String LOCATION_PREFIX = "facegate-deploy:";
+
+    /** Configuration of the deployment agent. */
+    @ObjectClassDefinition(name = "facegate deployment agent",
+            description = "Signed remote installs of bundles and model bundles, with health check and rollback")
+    public @interface Config {
+        /** @return trusted keys folder */
+        @AttributeDefinition(name = "keys_dir", required = false, description = "Folder of the trusted Ed25519"
+                + " public keys (*.pub, PEM), read for every new job; default ${karaf.etc}/facegate-deploy-keys")
+        String keys__dir() default "";
+
+        /** @return revoked key ids */
+        @AttributeDefinition(name = "revoked_keys", required = false,
+                description = "Key ids (16 hex) no longer trusted, even if their .pub file is still there")
+        String[] revoked__keys() default {};
+
+        /** @return work folder */
+        @AttributeDefinition(name = "work_dir", required = false, description = "Jobs, transfers, artifacts and"
+                + " the release ledger; default ${karaf.data}/facegate/deploy")
+        String work__dir() default "";
+
+        /** @return largest artifact */
+        @AttributeDefinition(name = "max_artifact_bytes", description = "Largest artifact accepted, bytes")
+        long max__artifact__bytes() default 64L << 20;
+
+        /** @return health check timeout */
+        @AttributeDefinition(name = "health_timeout_s", description = "How long a new revision has to become"
+                + " active and register its services (a model: its FaceEmbedder) before it is rolled back")
+        int health__timeout__s() default 60;
+    }
+
+    private final BundleContext context;
+    private final Path keysDir;
+    private final List<String> revoked;
+    private final long maxArtifactBytes;
+    private final long healthTimeoutMs;
+    private final Path incoming;
+    private final Path artifacts;
+    private final JobStore store;
+    private final ReleaseLedger ledger;
+    private final Map<String, JobStore.Stored> jobs = new LinkedHashMap<>();
+    private final List<DeployListener> listeners = new CopyOnWriteArrayList<>();
+    private final ExecutorService worker = Executors.newSingleThreadExecutor(r -> {
+        Thread t = new Thread(r, "facegate-deploy");
+        t.setDaemon(true);
+        return t;
+    });
+
+    /**
+     * @param context this bundle's context
+     * @param config  the configuration
+     * @throws IOException if the work folder or the release ledger cannot be opened (a corrupt ledger is never reset)
+     */
+    @Activate
+    public DeployAgent(BundleContext context, Config config) throws IOException {
+        this.context = context;
+        this.keysDir = config.keys__dir().isBlank()
+                ? Path.of(context.getProperty("karaf.etc"), TrustedKeys.DEFAULT_DIRECTORY) : Path.of(config.keys__dir());
+        this.revoked = List.of(config.revoked__keys());
+        if (config.max__artifact__bytes() < 1024 || config.health__timeout__s() < 1) {
+            throw new IllegalArgumentException("max_artifact_bytes must be >= 1024 and health_timeout_s >= 1");
+        }
+        this.maxArtifactBytes = config.max__artifact__bytes();
+        this.healthTimeoutMs = TimeUnit.SECONDS.toMillis(config.health__timeout__s());
+        Path work = config.work__dir().isBlank()
+                ? Path.of(context.getProperty("karaf.data"), "facegate", "deploy") : Path.of(config.work__dir());
+        this.incoming = Files.createDirectories(work.resolve("incoming"));
+        this.artifacts = Files.createDirectories(work.resolve("artifacts"));
+        this.store = new JobStore(work.resolve("jobs"));
+        this.ledger = ReleaseLedger.open(work.resolve("releases.json"));
+        for (JobStore.Stored s : store.all()) {
+            jobs.put(s.job().jobId(), s);
+            String state = s.job().state();
+            if (DeployJob.VERIFIED.equals(state) || DeployJob.INSTALLING.equals(state)
+                    || DeployJob.HEALTH_CHECKING.equals(state)) {
+                worker.execute(() -> recover(s.job().jobId()));
+            }
+        }
+        LOG.info("deployment agent ready: keys in {}, {} jobs on record, work folder {}", keysDir, jobs.size(), work);
+    }
+
+    @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC)
+    void addListener(DeployListener l) {
+        listeners.add(l);
+    }
+
+    void removeListener(DeployListener l) {
+        listeners.remove(l);
+    }
+
+    @Override
+    public synchronized DeployJob receive(ArtifactChunk chunk) throws OperationException {
+        if (!JOB_ID.matcher(chunk.jobId()).matches()) {
+            throw new OperationException(OperationException.BAD_REQUEST, "job_id must be 1-64 of A-Z a-z 0-9 . _ -"
+                    + " starting with a letter or digit");
+        }
+        if (chunk.count() < 1 || chunk.index() < 0 || chunk.index() >= chunk.count()) {
+            throw new OperationException(OperationException.BAD_REQUEST, "chunk index " + chunk.index()
+                    + " of " + chunk.count() + " chunks");
+        }
+        JobStore.Stored known = jobs.get(chunk.jobId());
+        if (known != null) {
+            if (!Arrays.equals(known.envelope(), chunk.envelope())) {
+                throw new OperationException(OperationException.CONFLICT, "job " + chunk.jobId()
+                        + " is another artifact's; use a new job_id");
+            }
+            if (!DeployJob.RECEIVING.equals(known.job().state()) || chunk.index() < known.job().nextChunk()) {
+                return known.job(); // a retried chunk, or a job that moved on: answered as it stands
+            }
+            if (chunk.index() > known.job().nextChunk()) {
+                throw new OperationException(OperationException.CONFLICT, "job " + chunk.jobId() + " expects chunk "
+                        + known.job().nextChunk() + ", got " + chunk.index());
+            }
+            return append(known, chunk);
+        }
+        if (chunk.index() != 0) {
+            throw new OperationException(OperationException.NOT_FOUND, "no job " + chunk.jobId()
+                    + ": a transfer starts with chunk 0");
+        }
+        Manifest m = verify(chunk);
+        DeployJob job = new DeployJob(chunk.jobId(), m.name(), m.version(), m.kind().code(), m.release(),
+                DeployJob.RECEIVING, null, 0, m.size(), 0, Instant.now());
+        JobStore.Stored started = new JobStore.Stored(job, chunk.envelope().clone());
+        try {
+            Files.deleteIfExists(part(job.jobId()));
+        } catch (IOException e) {
+            throw new OperationException(OperationException.INTERNAL_ERROR, "cannot start the transfer: " + e);
+        }
+        return append(started, chunk);
+    }
+
+    private Manifest verify(ArtifactChunk chunk) throws OperationException {
+        Manifest m;
+        try {
+            TrustedKeys keys = TrustedKeys.load(keysDir, revoked); // read anew: keys are trusted or revoked live
+            m = new ManifestVerifier(keys).verify(chunk.envelope(), Gateway.of(chunk.gatewayId(), chunk.groups()),
+                    ledger);
+        } catch (VerificationException e) {
+            LOG.warn("deploy job {} refused: {} {}", chunk.jobId(), e.reason().code(), e.getMessage());
+            throw new OperationException(OperationException.FORBIDDEN, e.reason().code() + ": " + e.getMessage());
+        } catch (IOException e) {
+            throw new OperationException(OperationException.UNAVAILABLE, "trusted keys in " + keysDir
+                    + " unreadable: " + e.getMessage());
+        }
+        if (m.name().startsWith(".") || m.name().contains("..")) {
+            throw new OperationException(OperationException.BAD_REQUEST, "artifact name " + m.name()
+                    + " is not a bundle symbolic name");
+        }
+        if (m.kind() == Manifest.Kind.FEATURE) {
+            throw new OperationException(OperationException.BAD_REQUEST, "feature repositories cannot be deployed"
+                    + " by this agent yet; deploy the bundles");
+        }
+        if (m.size() > maxArtifactBytes) {
+            throw new OperationException(OperationException.TOO_LARGE, "artifact of " + m.size() + " bytes; at most "
+                    + maxArtifactBytes + " (max_artifact_bytes)");
+        }
+        return m;
+    }
+
+    private DeployJob append(JobStore.Stored s, ArtifactChunk chunk) throws OperationException {
+        DeployJob j = s.job();
+        long received = j.received() + chunk.data().length;
+        if (received > j.size()) {
+            return finish(s, DeployJob.FAILED, "size_mismatch: more than the " + j.size() + " bytes signed");
+        }
+        try (FileChannel ch = FileChannel.open(part(j.jobId()), StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+                StandardOpenOption.APPEND)) {
+            ch.write(java.nio.ByteBuffer.wrap(chunk.data()));
+            ch.force(false);
+        } catch (IOException e) {
+            throw new OperationException(OperationException.UNAVAILABLE, "cannot store chunk " + chunk.index() + ": "
+                    + e.getMessage());
+        }
+        boolean last = chunk.index() == chunk.count() - 1;
+        DeployJob next = with(j, DeployJob.RECEIVING, null, received, chunk.index() + 1);
+        JobStore.Stored updated = save(new JobStore.Stored(next, s.envelope()));
+        if (!last) {
+            return next;
+        }
+        Manifest m = manifest(s.envelope());
+        try {
+            ManifestVerifier.verifyArtifact(m, part(j.jobId()));
+        } catch (VerificationException e) {
+            deleteQuietly(part(j.jobId()));
+            return finish(updated, DeployJob.FAILED, e.reason().code() + ": " + e.getMessage());
+        } catch (IOException e) {
+            return finish(updated, DeployJob.FAILED, "io: " + e.getMessage());
+        }
+        try {
+            Path jar = artifact(m);
+            Files.createDirectories(jar.getParent());
+            Files.move(part(j.jobId()), jar, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        } catch (IOException e) {
+            return finish(updated, DeployJob.FAILED, "io: " + e.getMessage());
+        }
+        DeployJob verified = finish(updated, DeployJob.VERIFIED, null);
+        worker.execute(() -> install(j.jobId()));
+        return verified;
+    }
+
+    @Override
+    public synchronized DeployJob status(String jobId) throws OperationException {
+        JobStore.Stored s = jobs.get(jobId);
+        if (s == null) {
+            throw new OperationException(OperationException.NOT_FOUND, "no job " + jobId);
+        }
+        return s.job();
+    }
+
+    @Override
+    public List<DeployedArtifact> installed() {
+        List<DeployedArtifact> out = new ArrayList<>();
+        for (Bundle b : context.getBundles()) {
+            String name = b.getSymbolicName();
+            boolean model = b.getHeaders("").get("Facegate-Model") != null;
+            if (name == null || !(model || name.startsWith("facegate-") || b.getLocation().startsWith(LOCATION_PREFIX))) {
+                continue;
+            }
+            out.add(new DeployedArtifact(name, b.getVersion().toString(), model ? "model" : "bundle", state(b),
+                    ledger.highestRelease(name).orElse(0), b.getBundleId()));
+        }
+        return out;
+    }
+
+    /** Installs a verified job's artifact, health-checks it and keeps it or rolls back (on the worker thread). */
+    private void install(String jobId) {
+        JobStore.Stored s;
+        synchronized (this) {
+            s = jobs.get(jobId);
+        }
+        Manifest m = manifest(s.envelope());
+        Path jar = artifact(m);
+        Attributes main;
+        try (JarFile jf = new JarFile(jar.toFile())) {
+            main = jf.getManifest() == null ? null : jf.getManifest().getMainAttributes();
+        } catch (IOException e) {
+            finish(s, DeployJob.FAILED, "not_a_bundle: " + e.getMessage());
+            return;
+        }
+        String refused = refusal(m, main);
+        if (refused != null) {
+            finish(s, DeployJob.FAILED, refused);
+            return;
+        }
+        Bundle existing = bundle(m.name());
+        List<String> unresolved = ResolutionCheck.unsatisfied(main, context, existing);
+        if (!unresolved.isEmpty()) {
+            finish(s, DeployJob.FAILED, "unresolvable: " + String.join("; ", unresolved)
+                    + " (nothing was changed)");
+            return;
+        }
+        Path previous = artifacts.resolve(m.name()).resolve("previous-" + jobId + ".jar");
+        if (existing != null) {
+            try (InputStream in = runningRevision(existing)) {
+                Files.copy(in, previous, StandardCopyOption.REPLACE_EXISTING);
+            } catch (IOException e) {
+                finish(s, DeployJob.FAILED, "no_previous: cannot keep the running revision for a rollback: "
+                        + e.getMessage() + " (nothing was changed)");
+                return;
+            }
+        }
+        s = transition(jobId, DeployJob.INSTALLING, null);
+        Bundle installed;
+        try {
+            installed = put(existing, jar);
+        } catch (BundleException | IOException | RuntimeException e) {
+            LOG.warn("deploy job {}: install of {} failed: {}", jobId, m.name(), e.toString());
+            rollback(jobId, existing, previous, "install: " + e.getMessage());
+            return;
+        }
+        healthCheck(jobId, m, installed, main, existing, previous);
+    }
+
+    private void healthCheck(String jobId, Manifest m, Bundle installed, Attributes main, Bundle existing,
+            Path previous) {
+        transition(jobId, DeployJob.HEALTH_CHECKING, null);
+        List<String> services = new ArrayList<>(ResolutionCheck.declaredServices(main));
+        if (m.kind() == Manifest.Kind.MODEL) {
+            services.add(HealthCheck.FACE_EMBEDDER);
+        }
+        String problem;
+        try {
+            problem = HealthCheck.await(installed, services, healthTimeoutMs);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return; // the agent stops; the job is finished after the restart
+        }
+        if (problem != null) {
+            if (existing == null) {
+                uninstallQuietly(installed); // it was new: rolling back is removing it
+            }
+            rollback(jobId, existing == null ? null : installed, previous, "health_check: " + problem);
+            return;
+        }
+        try {
+            ledger.record(m);
+        } catch (VerificationException | IOException e) {
+            LOG.error("deploy job {}: {} serves, but its release could not be recorded: {}", jobId, m.name(),
+                    e.toString());
+        }
+        deleteQuietly(previous);
+        try {
+            Files.copy(artifact(m), current(m.name()), StandardCopyOption.REPLACE_EXISTING);
+        } catch (IOException e) {
+            LOG.warn("deploy job {}: {} serves, but a later rollback will restore the revision it was installed"
+                    + " from: {}", jobId, m.name(), e.toString());
+        }
+        transition(jobId, DeployJob.DONE, null);
+        LOG.info("deploy job {}: {} {} (release {}) installed and healthy", jobId, m.name(), m.version(),
+                m.release());
+    }
+
+    /** Restores the revision saved before the install, or removes a bundle that was new. */
+    private void rollback(String jobId, Bundle bundle, Path previous, String reason) {
+        String outcome = reason;
+        try {
+            if (bundle != null && Files.exists(previous)) {
+                put(bundle, previous);
+            }
+        } catch (BundleException | IOException | RuntimeException e) {
+            outcome = reason + "; the rollback failed too: " + e.getMessage();
+            LOG.error("deploy job {}: rollback failed: {}", jobId, e.toString());
+        }
+        Manifest m = manifest(jobs.get(jobId).envelope());
+        try {
+            ledger.record(m); // a release that failed is never taken again: push a new release number
+        } catch (VerificationException | IOException e) {
+            LOG.warn("deploy job {}: release not recorded: {}", jobId, e.toString());
+        }
+        deleteQuietly(previous);
+        transition(jobId, DeployJob.ROLLED_BACK, outcome);
+        LOG.warn("deploy job {}: {} rolled back: {}", jobId, m.name(), outcome);
+    }
+
+    /** After a restart: finishes a job that was cut short, so the job says which revision serves. */
+    private void recover(String jobId) {
+        JobStore.Stored s;
+        synchronized (this) {
+            s = jobs.get(jobId);
+        }
+        if (DeployJob.VERIFIED.equals(s.job().state())) {
+            install(jobId); // nothing was touched yet
+            return;
+        }
+        Manifest m = manifest(s.envelope());
+        Bundle b = bundle(m.name());
+        Path previous = artifacts.resolve(m.name()).resolve("previous-" + jobId + ".jar");
+        if (b == null || !b.getVersion().equals(Version.parseVersion(m.version()))) {
+            deleteQuietly(previous);
+            transition(jobId, DeployJob.FAILED, "interrupted: the gateway stopped before the update; the previous"
+                    + " revision serves");
+            return;
+        }
+        try {
+            if (b.getState() != Bundle.ACTIVE) {
+                b.start();
+            }
+        } catch (BundleException e) {
+            LOG.warn("deploy job {}: {} does not start after the restart: {}", jobId, m.name(), e.toString());
+        }
+        Attributes main;
+        try (JarFile jf = new JarFile(artifact(m).toFile())) {
+            main = jf.getManifest().getMainAttributes();
+        } catch (IOException e) {
+            main = new Attributes();
+        }
+        healthCheck(jobId, m, b, main, Files.exists(previous) ? b : null, previous);
+    }
+
+    private String refusal(Manifest m, Attributes main) {
+        if (main == null || main.getValue("Bundle-SymbolicName") == null) {
+            return "not_a_bundle: the artifact has no OSGi manifest";
+        }
+        String bsn = main.getValue("Bundle-SymbolicName").split(";")[0].trim();
+        if (!bsn.equals(m.name())) {
+            return "name_mismatch: the artifact is bundle " + bsn + ", the manifest names " + m.name();
+        }
+        Version v;
+        try {
+            v = Version.parseVersion(main.getValue("Bundle-Version"));
+        } catch (IllegalArgumentException e) {
+            return "version_mismatch: bad Bundle-Version";
+        }
+        if (!v.equals(Version.parseVersion(m.version()))) {
+            return "version_mismatch: the artifact is version " + v + ", the manifest says " + m.version();
+        }
+        if ((m.kind() == Manifest.Kind.MODEL) != (main.getValue("Facegate-Model") != null)) {
+            return "kind_mismatch: a model bundle is exactly a bundle with a Facegate-Model header";
+        }
+        return null;
+    }
+
+    /** Updates {@code existing} (refreshing its importers if it exported packages) or installs a new bundle. */
+    private Bundle put(Bundle existing, Path jar) throws BundleException, IOException {
+        if (existing == null) {
+            Bundle b;
+            try (InputStream in = Files.newInputStream(jar)) {
+                b = context.installBundle(LOCATION_PREFIX + jar.getParent().getFileName(), in);
+            }
+            b.start();
+            return b;
+        }
+        BundleWiring old = existing.adapt(BundleWiring.class);
+        boolean exported = old != null && !old.getProvidedWires("osgi.wiring.package").isEmpty();
+        try (InputStream in = Files.newInputStream(jar)) {
+            existing.update(in); // restarts it if it was active
+        }
+        if (exported) {
+            refresh(existing);
+        }
+        if (existing.getState() != Bundle.ACTIVE) {
+            existing.start();
+        }
+        return existing;
+    }
+
+    private void refresh(Bundle b) {
+        FrameworkWiring fw = context.getBundle(0).adapt(FrameworkWiring.class);
+        CountDownLatch done = new CountDownLatch(1);
+        fw.refreshBundles(List.of(b), e -> {
+            if (e.getType() == FrameworkEvent.PACKAGES_REFRESHED || e.getType() == FrameworkEvent.ERROR) {
+                done.countDown();
+            }
+        });
+        try {
+            done.await(60, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /**
+     * @return the jar of the revision that runs now: the last artifact this agent installed for it when its
+     *         version matches, else what the bundle was installed from (an update keeps the location)
+     */
+    private InputStream runningRevision(Bundle b) throws IOException {
+        Path current = current(b.getSymbolicName());
+        if (Files.exists(current)) {
+            try (JarFile jf = new JarFile(current.toFile())) {
+                String v = jf.getManifest().getMainAttributes().getValue("Bundle-Version");
+                if (v != null && Version.parseVersion(v).equals(b.getVersion())) {
+                    return Files.newInputStream(current);
+                }
+            }
+        }
+        return new URL(b.getLocation()).openStream(); // Karaf resolves mvn: and file: locations
+    }
+
+    private Path current(String name) {
+        return artifacts.resolve(name).resolve("current.jar");
+    }
+
+    private Bundle bundle(String symbolicName) {
+        for (Bundle b : context.getBundles()) {
+            if (symbolicName.equals(b.getSymbolicName())) {
+                return b;
+            }
+        }
+        return null;
+    }
+
+    private Path part(String jobId) {
+        return incoming.resolve(jobId + ".part");
+    }
+
+    private Path artifact(Manifest m) {
+        return artifacts.resolve(m.name()).resolve(m.release() + ".jar");
+    }
+
+    private static Manifest manifest(byte[] envelope) {
+        try {
+            return Manifest.parse(SignedManifest.parse(envelope).manifestBytes()); // verified when the job began
+        } catch (VerificationException e) {
+            throw new IllegalStateException("stored envelope unreadable: " + e.getMessage(), e);
+        }
+    }
+
+    private synchronized JobStore.Stored transition(String jobId, String state, String reason) {
+        JobStore.Stored s = jobs.get(jobId);
+        return save(new JobStore.Stored(with(s.job(), state, reason, s.job().received(), s.job().nextChunk()),
+                s.envelope()));
+    }
+
+    private synchronized DeployJob finish(JobStore.Stored s, String state, String reason) {
+        return save(new JobStore.Stored(with(s.job(), state, reason, s.job().received(), s.job().nextChunk()),
+                s.envelope())).job();
+    }
+
+    private synchronized JobStore.Stored save(JobStore.Stored s) {
+        try {
+            store.save(s.job(), s.envelope());
+        } catch (IOException e) {
+            LOG.error("deploy job {}: state {} not written to disk: {}", s.job().jobId(), s.job().state(),
+                    e.toString());
+        }
+        jobs.put(s.job().jobId(), s);
+        for (DeployListener l : listeners) {
+            try {
+                l.changed(s.job());
+            } catch (RuntimeException e) {
+                LOG.warn("deploy listener {} failed: {}", l, e.toString());
+            }
+        }
+        return s;
+    }
+
+    private static DeployJob with(DeployJob j, String state, String reason, long received, int nextChunk) {
+        return new DeployJob(j.jobId(), j.name(), j.version(), j.kind(), j.release(), state, reason, received,
+                j.size(), nextChunk, Instant.now());
+    }
+
+    private static String state(Bundle b) {
+        return switch (b.getState()) {
+            case Bundle.ACTIVE -> "active";
+            case Bundle.RESOLVED -> "resolved";
+            case Bundle.STARTING -> "starting";
+            case Bundle.STOPPING -> "stopping";
+            default -> "installed";
+        };
+    }
+
+    private static void uninstallQuietly(Bundle b) {
+        try {
+            b.uninstall();
+        } catch (BundleException | IllegalStateException e) {
+            LOG.warn("could not uninstall {}: {}", b.getSymbolicName(), e.toString());
+        }
+    }
+
+    private static void deleteQuietly(Path p) {
+        try {
+            Files.deleteIfExists(p);
+        } catch (IOException e) {
+            LOG.debug("could not delete {}: {}", p, e.toString());
+        }
+    }
+
+    /** Ends the install thread; a job in flight is finished after the next start. */
+    @Deactivate
+    void deactivate() throws InterruptedException {
+        worker.shutdownNow();
+        worker.awaitTermination(30, TimeUnit.SECONDS);
+    }
+}

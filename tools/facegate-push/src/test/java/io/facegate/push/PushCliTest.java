@@ -1,0 +1,213 @@
+package io.facegate.push;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.facegate.deploy.manifest.Manifest;
+import io.facegate.deploy.manifest.ReleaseLedger;
+import io.facegate.deploy.manifest.SignedManifest;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.MessageDigest;
+import java.util.Arrays;
+import java.util.HexFormat;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class PushCliTest {
+    @TempDir Path dir;
+    private Path operator;
+    private Path trust;
+    private Path artifact;
+    private String keyId;
+
+    private record Run(int code, String out, String err) {}
+
+    private static Run cli(Object... args) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        String[] strings = Arrays.stream(args).map(String::valueOf).toArray(String[]::new);
+        int code = PushCli.run(strings, new PrintStream(out, true, StandardCharsets.UTF_8),
+                new PrintStream(err, true, StandardCharsets.UTF_8));
+        Run run = new Run(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+        assertFalse(run.err().contains("\tat "), "no stack traces for the user: " + run.err());
+        return run;
+    }
+
+    @BeforeEach
+    void operatorAndGateway() throws Exception {
+        operator = dir.resolve("operator-keys");
+        Run keygen = cli("keygen", "--out", operator, "--name", "alice");
+        assertEquals(0, keygen.code(), keygen.err());
+        Matcher m = Pattern.compile("key_id ([0-9a-f]{16})\n").matcher(keygen.out());
+        assertTrue(m.find(), keygen.out());
+        keyId = m.group(1);
+        // the gateway side: only the public key is copied over
+        trust = Files.createDirectory(dir.resolve("facegate-deploy-keys"));
+        Files.copy(operator.resolve("alice.pub"), trust.resolve("alice.pub"));
+        artifact = dir.resolve("io.facegate.model.mobilefacenet-112-1.1.0.jar");
+        byte[] content = new byte[200_000];
+        new java.util.Random(7).nextBytes(content);
+        Files.write(artifact, content);
+    }
+
+    private Run sign(Object... extra) {
+        Object[] base = {"sign", "--key", operator.resolve("alice.key"), "--name", "io.facegate.model.mobilefacenet-112",
+                "--version", "1.1.0", "--kind", "model", "--release", "3"};
+        Object[] all = Arrays.copyOf(base, base.length + extra.length + 1);
+        System.arraycopy(extra, 0, all, base.length, extra.length);
+        all[all.length - 1] = artifact;
+        return cli(all);
+    }
+
+    private Path envelope() {
+        return artifact.resolveSibling(artifact.getFileName() + ".signed.json");
+    }
+
+    @Test
+    void keygenSignVerifyRoundTrip() throws Exception {
+        assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(operator.resolve("alice.key"))));
+        Run sign = sign("--gateway", "pi4-door");
+        assertEquals(0, sign.code(), sign.err());
+        String sha = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(artifact)));
+        assertTrue(sign.out().contains("key_id " + keyId + "\n"), sign.out());
+        assertTrue(sign.out().contains("sha256 " + sha + "\n"), sign.out());
+        assertTrue(sign.out().contains("size 200000\n"), sign.out());
+        Manifest m = Manifest.parse(SignedManifest.parse(Files.readAllBytes(envelope())).manifestBytes());
+        assertEquals(sha, m.sha256());
+        assertEquals(keyId, m.keyId());
+        assertEquals(3, m.release());
+
+        Run verify = cli("verify", "--keys", trust, "--gateway", "pi4-door", envelope(), artifact);
+        assertEquals(0, verify.code(), verify.out() + verify.err());
+        assertTrue(verify.out().startsWith("ok\n"), verify.out());
+    }
+
+    @Test
+    void aTamperedArtifactExitsTwoWithHashMismatch() throws Exception {
+        assertEquals(0, sign("--gateway", "pi4-door").code());
+        byte[] b = Files.readAllBytes(artifact);
+        b[100_000] ^= 1;
+        Files.write(artifact, b);
+        Run verify = cli("verify", "--keys", trust, "--gateway", "pi4-door", envelope(), artifact);
+        assertEquals(2, verify.code());
+        assertTrue(verify.out().startsWith("hash_mismatch: "), verify.out());
+        Files.write(artifact, Arrays.copyOf(b, 1000));
+        verify = cli("verify", "--keys", trust, "--gateway", "pi4-door", envelope(), artifact);
+        assertEquals(2, verify.code());
+        assertTrue(verify.out().startsWith("truncated: "), verify.out());
+    }
+
+    @Test
+    void aTamperedEnvelopeWrongTargetAndRevokedKeyExitTwo() throws Exception {
+        assertEquals(0, sign("--group", "floor-1", "--out", dir.resolve("group.json")).code());
+        Path env = dir.resolve("group.json");
+        assertEquals(0, cli("verify", "--keys", trust, "--gateway", "pi4-door", "--groups", "entrance,floor-1", env,
+                artifact).code());
+        Run wrong = cli("verify", "--keys", trust, "--gateway", "pi4-door", "--groups", "entrance", env, artifact);
+        assertEquals(2, wrong.code());
+        assertTrue(wrong.out().startsWith("wrong_target: "), wrong.out());
+        Run revoked = cli("verify", "--keys", trust, "--revoked", keyId, "--gateway", "pi4-door", "--groups", "floor-1",
+                env, artifact);
+        assertEquals(2, revoked.code());
+        assertTrue(revoked.out().startsWith("revoked_key: "), revoked.out());
+        Run unknown = cli("verify", "--keys", Files.createDirectory(dir.resolve("empty")), "--gateway", "pi4-door",
+                "--groups", "floor-1", env, artifact);
+        assertTrue(unknown.out().startsWith("unknown_key: "), unknown.out());
+
+        String text = Files.readString(env);
+        Files.writeString(env, text.replace("\"signature\":\"", "\"signature\":\"A"));
+        Run bad = cli("verify", "--keys", trust, "--gateway", "pi4-door", "--groups", "floor-1", env, artifact);
+        assertEquals(2, bad.code());
+        assertTrue(bad.out().startsWith("malformed: ") || bad.out().startsWith("bad_signature: "), bad.out());
+    }
+
+    @Test
+    void aReleaseTheLedgerHasSeenIsStaleAndARollbackToItIsNot() throws Exception {
+        assertEquals(0, sign("--gateway", "pi4-door").code());
+        Manifest m = Manifest.parse(SignedManifest.parse(Files.readAllBytes(envelope())).manifestBytes());
+        Path ledgerFile = dir.resolve("data/releases.json");
+        ReleaseLedger ledger = ReleaseLedger.open(ledgerFile);
+        ledger.record(m);
+        ledger.record(m.toBuilder().release(4).sha256("ab".repeat(32)).build());
+        Run stale = cli("verify", "--keys", trust, "--gateway", "pi4-door", "--ledger", ledgerFile, envelope(), artifact);
+        assertEquals(2, stale.code());
+        assertTrue(stale.out().startsWith("stale_release: "), stale.out());
+
+        Thread.sleep(5); // the rollback must be created after what the ledger holds
+        assertEquals(0, sign("--gateway", "pi4-door", "--rollback").code());
+        Run rollback = cli("verify", "--keys", trust, "--gateway", "pi4-door", "--ledger", ledgerFile, envelope(),
+                artifact);
+        assertEquals(0, rollback.code(), rollback.out());
+        assertEquals(4, ReleaseLedger.open(ledgerFile).highestRelease(m.name()).getAsLong(), "verify records nothing");
+    }
+
+    @Test
+    void aPrivateKeyOthersCanReadIsRefused() throws Exception {
+        Files.setPosixFilePermissions(operator.resolve("alice.key"), PosixFilePermissions.fromString("rw-r--r--"));
+        Run sign = sign("--gateway", "pi4-door");
+        assertEquals(1, sign.code());
+        assertTrue(sign.err().contains("accessible by group or others"), sign.err());
+        assertFalse(Files.exists(envelope()));
+    }
+
+    @Test
+    void keygenNeverReplacesAKey() throws Exception {
+        byte[] before = Files.readAllBytes(operator.resolve("alice.key"));
+        Run again = cli("keygen", "--out", operator, "--name", "alice");
+        assertEquals(1, again.code());
+        assertTrue(again.err().contains("refusing to replace"), again.err());
+        assertArrayEquals(before, Files.readAllBytes(operator.resolve("alice.key")));
+        assertEquals(0, cli("keygen", "--out", operator).code());
+        assertTrue(Files.exists(operator.resolve("operator.pub")));
+    }
+
+    @Test
+    void badCommandLinesExitSixtyFourAndSayWhy() {
+        assertEquals(64, cli().code());
+        assertEquals(0, cli("--help").code());
+        String[][] cases = {
+                {"push", "x"}, {"unknown command 'push'"},
+                {"sign", "--kind", "model", "--release", "1", "--gateway", "a", "--group", "b"}, {"exactly one of --gateway ID or --group G"},
+                {"sign", "--kind", "jar", "--gateway", "a"}, {"--kind must be bundle, model or feature"},
+                {"sign", "--kind", "model", "--gateway", "a", "--release", "0"}, {"--release must be a whole number"},
+                {"sign", "--kind", "model", "--gateway", "a/b", "--release", "1"}, {"--gateway must be 1-64"},
+                {"sign", "--version", "one", "--kind", "model", "--gateway", "a", "--release", "1"}, {"--version must be"},
+                {"verify", "--keys", "k", "--gateway", "g", "only-one"}, {"expected ENVELOPE ARTIFACT"},
+                {"verify", "--keys", "k", "--gateway", "g", "--revoked", "xyz", "a", "b"}, {"--revoked"},
+                {"keygen", "--out"}, {"--out needs a value"},
+                {"keygen", "--out", "d", "--name", "../x"}, {"--name must be"},
+                {"keygen", "--out", "d", "--password", "x"}, {"unknown option --password"},
+        };
+        for (int i = 0; i < cases.length; i += 2) {
+            String[] args = cases[i];
+            String[] full = args;
+            if (args[0].equals("sign")) {
+                full = concat(new String[] {"sign", "--key", operator.resolve("alice.key").toString(), "--name", "n"},
+                        Arrays.copyOfRange(args, 1, args.length), new String[] {artifact.toString()});
+                if (!Arrays.asList(args).contains("--version")) {
+                    full = concat(full, new String[] {"--version", "1"});
+                }
+            }
+            if (args[0].equals("verify")) {
+                full = Arrays.stream(args).map(s -> s.equals("k") ? trust.toString() : s).toArray(String[]::new);
+            }
+            Run r = cli((Object[]) full);
+            assertEquals(64, r.code(), Arrays.toString(full) + ": " + r.err());
+            assertTrue(r.err().contains(cases[i + 1][0]), Arrays.toString(full) + ": " + r.err());
+        }
+    }
+
+    private static String[] concat(String[]... parts) {
+        return Arrays.stream(parts).flatMap(Arrays::stream).toArray(String[]::new);
+    }
+}
