@@ -16,7 +16,8 @@ archive=$here/gateway-distro/target/gateway-distro-$version.tar.gz
 push_jar=$here/tools/facegate-push/target/facegate-push-$version.jar
 model_jar=$here/bundles/facegate-embed-mobilefacenet/target/facegate-embed-mobilefacenet-$version.jar
 work=$(mktemp -d)
-trap 'kill "${sub_pid:-0}" "${feed_pid:-0}" 2> /dev/null || true; "$work/home/bin/facegate" stop > /dev/null 2>&1 || true; rm -rf "$work"' EXIT
+# (never "kill 0": that would be this whole process group)
+trap 'for p in ${sub_pid:-} ${feed_pid:-}; do kill "$p" 2> /dev/null || true; done; "$work/home/bin/facegate" stop > /dev/null 2>&1 || true; sleep 2; rm -rf "$work" || true' EXIT
 tar xzf "$archive" -C "$work"
 ln -s "$work/gateway-distro-$version" "$work/home"
 gw=$work/home/bin/facegate
@@ -54,9 +55,15 @@ sleep 10
 
 (umask 077; cat "$secret" > "$work/operator.secret")
 t0=$(date +%s.%N)
+push_rc=0
 java -jar "$push_jar" push --broker tcp://127.0.0.1:1883 --user operator --password-file "$work/operator.secret" \
-    --gateway "$gateway_id" "$work/model.jar" > "$work/report" 2> "$work/push.err"
+    --gateway "$gateway_id" "$work/model.jar" > "$work/report" 2> "$work/push.err" || push_rc=$?
 t1=$(date +%s.%N)
+if [ "$push_rc" -ne 0 ]; then
+    echo "push failed ($push_rc): $(cat "$work/report")"; tr '\r' '\n' < "$work/push.err" | tail -n 5
+    tail -n 30 "$work/home/data/log/karaf.log"
+    exit 1
+fi
 sleep 10
 kill "$feed_pid"; feed_pid=
 sleep 5

@@ -4,11 +4,15 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URL;
+import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Enumeration;
+import java.util.List;
 import java.util.Properties;
 import java.util.function.Consumer;
 import java.util.jar.Attributes;
 import java.util.jar.JarEntry;
+import java.util.jar.JarFile;
 import java.util.jar.JarOutputStream;
 import java.util.jar.Manifest;
 import org.osgi.framework.Bundle;
@@ -31,6 +35,33 @@ final class ModelBundles {
      * @return the new bundle's jar
      */
     static byte[] mobileFaceNet(Bundle installed, String version, Consumer<Properties> metadata) throws IOException {
+        List<URL> files = new ArrayList<>();
+        Enumeration<URL> entries = installed.findEntries(FOLDER, "*", true);
+        while (entries.hasMoreElements()) {
+            files.add(entries.nextElement());
+        }
+        return write(files, version, metadata);
+    }
+
+    /**
+     * @param shipped  the MobileFaceNet-112 model bundle jar, e.g. from the distribution's {@code system/} folder
+     * @param version  the new bundle's version
+     * @param metadata changes the model's metadata
+     * @return the new bundle's jar
+     */
+    static byte[] mobileFaceNet(Path shipped, String version, Consumer<Properties> metadata) throws IOException {
+        List<URL> files = new ArrayList<>();
+        try (JarFile jar = new JarFile(shipped.toFile())) {
+            for (JarEntry e : jar.stream().toList()) {
+                if (e.getName().startsWith(FOLDER + "/")) {
+                    files.add(new URL("jar:" + shipped.toUri() + "!/" + e.getName()));
+                }
+            }
+        }
+        return write(files, version, metadata);
+    }
+
+    private static byte[] write(List<URL> files, String version, Consumer<Properties> metadata) throws IOException {
         Manifest mf = new Manifest();
         Attributes a = mf.getMainAttributes();
         a.put(Attributes.Name.MANIFEST_VERSION, "1.0");
@@ -43,10 +74,8 @@ final class ModelBundles {
                 + "(!(version>=2.0)))\"");
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         try (JarOutputStream jar = new JarOutputStream(out, mf)) {
-            Enumeration<URL> entries = installed.findEntries(FOLDER, "*", true);
-            while (entries.hasMoreElements()) {
-                URL url = entries.nextElement();
-                String path = url.getPath().replaceAll("^/+", "");
+            for (URL url : files) {
+                String path = url.getPath().replaceAll("^.*!/", "").replaceAll("^/+", "");
                 if (path.endsWith("/")) {
                     continue;
                 }

@@ -74,7 +74,7 @@ final class Push {
         }
         try {
             client.connect(o);
-            client.subscribe(base + "/reply/" + job + "-#", 1, (t, m) -> replies.add(parse(m.getPayload())));
+            client.subscribe(base + "/reply/#", 1, (t, m) -> replies.add(parse(m.getPayload())));
             client.subscribe(base + "/notify/deploy/" + job, 1, (t, m) -> notes.add(parse(m.getPayload())));
             int chunks = Math.max(1, (jar.length + chunkBytes - 1) / chunkBytes);
             int next = 0;

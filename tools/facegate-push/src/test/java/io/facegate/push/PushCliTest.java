@@ -176,7 +176,9 @@ class PushCliTest {
         assertEquals(64, cli().code());
         assertEquals(0, cli("--help").code());
         String[][] cases = {
-                {"push", "x"}, {"unknown command 'push'"},
+                {"pull", "x"}, {"unknown command 'pull'"}, {"push", "x"}, {"--broker is required"},
+                {"push", "--broker", "tcp://127.0.0.1:1", "--gateway", "g", "--chunk-kib", "0", "x"},
+                {"--chunk-kib must be a positive integer"},
                 {"sign", "--kind", "model", "--release", "1", "--gateway", "a", "--group", "b"}, {"exactly one of --gateway ID or --group G"},
                 {"sign", "--kind", "jar", "--gateway", "a"}, {"--kind must be bundle, model or feature"},
                 {"sign", "--kind", "model", "--gateway", "a", "--release", "0"}, {"--release must be a whole number"},
