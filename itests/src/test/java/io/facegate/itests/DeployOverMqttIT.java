@@ -236,6 +236,31 @@ public class DeployOverMqttIT extends FacegateTestSupport {
         assertEquals("frames still flow without failures", failedBefore, pipeline.status().framesFailed());
     }
 
+    @Test
+    public void d_aBundleWhoseImportsNothingExportsIsRefusedBeforeAnythingChanges() throws Exception {
+        String bundles = bundles();
+        java.util.jar.Manifest mf = new java.util.jar.Manifest();
+        mf.getMainAttributes().put(java.util.jar.Attributes.Name.MANIFEST_VERSION, "1.0");
+        mf.getMainAttributes().putValue("Bundle-ManifestVersion", "2");
+        mf.getMainAttributes().putValue("Bundle-SymbolicName", "facegate-itest-orphan");
+        mf.getMainAttributes().putValue("Bundle-Version", "1.0.0");
+        mf.getMainAttributes().putValue("Import-Package", "io.facegate.api;version=\"[1.1,2)\","
+                + "io.facegate.nowhere;version=\"[9,10)\"");
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        new java.util.jar.JarOutputStream(out, mf).close();
+        byte[] jar = out.toByteArray();
+        Manifest m = Manifest.builder().name("facegate-itest-orphan").version("1.0.0").kind(Manifest.Kind.BUNDLE)
+                .artifact(ArtifactDigest.of(new ByteArrayInputStream(jar))).target(Target.gateway(GATEWAY_ID))
+                .release(RELEASES.incrementAndGet()).rollback(false).created(Instant.now())
+                .keyId(Keys.keyId(TRUSTED.getPublic())).build();
+        push("job-orphan", jar, sign(m));
+        JsonObject end = awaitEnd("job-orphan");
+        assertEquals(end.toString(), "failed", end.get("state").getAsString());
+        assertTrue(end.toString(), end.get("reason").getAsString().startsWith("unresolvable: Import-Package"
+                + " io.facegate.nowhere"));
+        assertEquals("nothing was installed", bundles, bundles());
+    }
+
     // ---- helpers
 
     private Bundle model() {

@@ -2,12 +2,16 @@ package io.facegate.modelimport;
 
 import java.io.IOException;
 import java.io.PrintStream;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 
-/** Command line front end of {@link ModelConverter}. Exit codes: 0 ok, 1 conversion failed, 2 usage error. */
+/**
+ * Command line front end of {@link ModelConverter} and, with {@code bundle}, of {@link ModelBundleWriter}. Exit
+ * codes: 0 ok, 1 conversion failed, 2 usage error.
+ */
 public final class ImportCli {
   static final int OK = 0;
   static final int FAILED = 1;
@@ -37,6 +41,19 @@ public final class ImportCli {
         --threshold T         embedders: recommended match threshold
         --force               replace DIR if it holds an earlier conversion
         --help                show this help
+
+      Usage: java -jar facegate-model-import.jar bundle --input MODEL.tflite|MODEL_DIR --jar FILE.jar
+                 [--ranking N] [--symbolic-name BSN] [--bundle-version V] [--pid PID] [conversion options]
+
+      Builds a model bundle, ready to install on a gateway (no Java code: the model extender serves it):
+      models/ID/ (SavedModel + facegate-model.properties) and a Facegate-Model header. A TFLite file is
+      converted first (then --id and --version are required, the other conversion options apply);
+      a SavedModel folder must hold facegate-model.properties.
+        --jar FILE            the bundle to write
+        --ranking N           service.ranking of its embedder (default 0; the highest serves)
+        --symbolic-name BSN   default facegate-model-ID
+        --bundle-version V    default the model version, when it is major[.minor[.micro]]
+        --pid PID             configuration PID (default io.facegate.model.ID)
       """;
 
   private ImportCli() {}
@@ -48,7 +65,11 @@ public final class ImportCli {
     }
   }
 
-  static int run(String[] args, PrintStream out, PrintStream err) {
+  /** Runs a command line; returns the exit code instead of exiting. */
+  public static int run(String[] args, PrintStream out, PrintStream err) {
+    if (args.length > 0 && args[0].equals("bundle")) {
+      return bundle(Arrays.copyOfRange(args, 1, args.length), out, err);
+    }
     ModelConverter.Request request;
     try {
       if (args.length == 0 || Arrays.asList(args).contains("--help")) {
@@ -72,6 +93,87 @@ public final class ImportCli {
     } catch (IOException e) {
       err.println("error: " + e);
       return FAILED;
+    }
+  }
+
+  /** {@code bundle}: its own options; the rest are conversion options when the input is a TFLite file. */
+  private static int bundle(String[] args, PrintStream out, PrintStream err) {
+    String jar = null;
+    String symbolicName = null;
+    String bundleVersion = null;
+    String pid = null;
+    int ranking = 0;
+    String input = null;
+    List<String> conversion = new ArrayList<>();
+    Path work = null;
+    try {
+      for (int i = 0; i < args.length; i++) {
+        String option = args[i];
+        switch (option) {
+          case "--jar" -> jar = value(args, ++i, option);
+          case "--symbolic-name" -> symbolicName = value(args, ++i, option);
+          case "--bundle-version" -> bundleVersion = value(args, ++i, option);
+          case "--pid" -> pid = value(args, ++i, option);
+          case "--ranking" -> ranking = integer(value(args, ++i, option), option);
+          case "--output" -> throw new UsageException("bundle writes --jar, not --output");
+          case "--input" -> {
+            input = value(args, ++i, option);
+            conversion.add(option);
+            conversion.add(input);
+          }
+          default -> conversion.add(option);
+        }
+      }
+      require(input, "--input");
+      require(jar, "--jar");
+      Path modelDir = Path.of(input);
+      if (!Files.isDirectory(modelDir)) {
+        work = Files.createTempDirectory("facegate-model-bundle");
+        conversion.add("--output");
+        conversion.add(work.resolve("model").toString());
+        ModelConverter.convert(parse(conversion.toArray(new String[0])));
+        modelDir = work.resolve("model");
+      } else if (conversion.size() > 2) {
+        throw new UsageException("a SavedModel folder is packed as it is: conversion options "
+            + conversion.subList(2, conversion.size()) + " do not apply");
+      }
+      String written = ModelBundleWriter.write(new ModelBundleWriter.Request(modelDir, Path.of(jar), symbolicName,
+          bundleVersion, ranking, pid));
+      out.println("wrote " + jar + ": model bundle " + written);
+      return OK;
+    } catch (UsageException e) {
+      err.println("error: " + e.getMessage());
+      err.println("Try --help.");
+      return USAGE;
+    } catch (ModelImportException e) {
+      err.println("error: " + e.getMessage());
+      return FAILED;
+    } catch (IOException e) {
+      err.println("error: " + e);
+      return FAILED;
+    } finally {
+      deleteQuietly(work);
+    }
+  }
+
+  private static int integer(String value, String option) {
+    try {
+      return Integer.parseInt(value);
+    } catch (NumberFormatException e) {
+      throw new UsageException(option + " needs an integer, not '" + value + "'");
+    }
+  }
+
+  private static void deleteQuietly(Path dir) {
+    if (dir == null) {
+      return;
+    }
+    try (java.util.stream.Stream<Path> walk = Files.walk(dir)) {
+      for (Path p : walk.sorted(java.util.Comparator.reverseOrder()).toList()) {
+        Files.deleteIfExists(p);
+      }
+    } catch (IOException e) {
+      // a temporary folder left behind
     }
   }
 

@@ -156,6 +156,55 @@ class ImportCliTest {
   }
 
   @Test
+  void bundlePacksAConvertedModelAsADataBundle() throws IOException {
+    ModelBuilder b = new ModelBuilder(12);
+    int x = b.input(2, 2, 2, 3);
+    int shape = b.ints(new int[] {2, 12}, 2);
+    int flat = b.op(BuiltinOperator.RESHAPE, new Options.Reshape(new int[] {2, 12}), new int[] {x, shape}, 2, 12);
+    int emb = b.op(BuiltinOperator.FULLY_CONNECTED, new Options.FullyConnected(Activation.NONE, 0, false),
+        new int[] {flat, b.weights(-1, 1, 8, 12), b.weights(-1, 1, 8)}, 2, 8);
+    Path file = dir.resolve("Embedder.tflite");
+    Files.write(file, TfliteWriter.write(b.output(emb).build()));
+
+    Path jar = dir.resolve("byo.jar");
+    Run ok = cli("bundle", "--input", file, "--jar", jar, "--id", "byo-2", "--version", "3", "--outputs",
+        "embeddings", "--input-size", 2, "--embedding-size", 8, "--threshold", "0.5", "--ranking", 300);
+    assertEquals(ImportCli.OK, ok.code(), ok.err());
+    assertTrue(ok.out().contains("facegate-model-byo-2:3"), ok.out());
+    try (java.util.jar.JarFile j = new java.util.jar.JarFile(jar.toFile())) {
+      java.util.jar.Attributes a = j.getManifest().getMainAttributes();
+      assertEquals("facegate-model-byo-2", a.getValue("Bundle-SymbolicName"));
+      assertEquals("3", a.getValue("Bundle-Version"));
+      assertEquals("models/byo-2;ranking=300", a.getValue("Facegate-Model"));
+      assertTrue(a.getValue("Require-Capability").contains("osgi.extender=facegate.model"));
+      assertEquals(null, a.getValue("Import-Package"), "no code, nothing to import");
+      assertTrue(j.getEntry("models/byo-2/saved_model.pb") != null);
+      Properties p = new Properties();
+      p.load(j.getInputStream(j.getEntry("models/byo-2/facegate-model.properties")));
+      assertEquals("8", p.getProperty("model.embedding.size"));
+      assertEquals(0, j.stream().filter(e -> e.getName().endsWith(".class")).count());
+    }
+
+    // a SavedModel folder is packed as it is; a TFLite needs its id; a non-OSGi model version needs --bundle-version
+    Path folder = dir.resolve("folder");
+    assertEquals(ImportCli.OK, cli("--input", file, "--output", folder, "--id", "byo-f", "--version", "v2",
+        "--outputs", "embeddings").code());
+    Run noVersion = cli("bundle", "--input", folder, "--jar", dir.resolve("f.jar"));
+    assertEquals(ImportCli.FAILED, noVersion.code());
+    assertTrue(noVersion.err().contains("--bundle-version"), noVersion.err());
+    assertEquals(ImportCli.OK, cli("bundle", "--input", folder, "--jar", dir.resolve("f.jar"), "--bundle-version",
+        "2.0.1").code());
+    Run options = cli("bundle", "--input", folder, "--jar", dir.resolve("g.jar"), "--id", "x");
+    assertEquals(ImportCli.USAGE, options.code());
+    Run noId = cli("bundle", "--input", file, "--jar", dir.resolve("h.jar"), "--version", "1");
+    assertEquals(ImportCli.USAGE, noId.code());
+    assertTrue(noId.err().contains("--id is required"), noId.err());
+    Run notAModel = cli("bundle", "--input", dir, "--jar", dir.resolve("i.jar"));
+    assertEquals(ImportCli.FAILED, notAModel.code());
+    assertTrue(notAModel.err().contains("is not a model folder"), notAModel.err());
+  }
+
+  @Test
   void helpAndUsageErrors() throws IOException {
     Run help = cli("--help");
     assertEquals(ImportCli.OK, help.code());

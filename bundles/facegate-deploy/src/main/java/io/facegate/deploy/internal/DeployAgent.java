@@ -324,6 +324,8 @@ public final class DeployAgent implements Deployments {
         if (existing != null) {
             try (InputStream in = runningRevision(existing)) {
                 Files.copy(in, previous, StandardCopyOption.REPLACE_EXISTING);
+                // and where the framework had it from: a bundle lost in a power cut is put back under it
+                Files.writeString(locationOf(previous), existing.getLocation());
             } catch (IOException e) {
                 finish(s, DeployJob.FAILED, "no_previous: cannot keep the running revision for a rollback: "
                         + e.getMessage() + " (nothing was changed)");
@@ -369,7 +371,7 @@ public final class DeployAgent implements Deployments {
             LOG.error("deploy job {}: {} serves, but its release could not be recorded: {}", jobId, m.name(),
                     e.toString());
         }
-        deleteQuietly(previous);
+        deletePrevious(previous);
         try {
             Files.copy(artifact(m), current(m.name()), StandardCopyOption.REPLACE_EXISTING);
         } catch (IOException e) {
@@ -398,7 +400,7 @@ public final class DeployAgent implements Deployments {
         } catch (VerificationException | IOException e) {
             LOG.warn("deploy job {}: release not recorded: {}", jobId, e.toString());
         }
-        deleteQuietly(previous);
+        deletePrevious(previous);
         transition(jobId, DeployJob.ROLLED_BACK, outcome);
         LOG.warn("deploy job {}: {} rolled back: {}", jobId, m.name(), outcome);
     }
@@ -416,19 +418,18 @@ public final class DeployAgent implements Deployments {
         Manifest m = manifest(s.envelope());
         Bundle b = bundle(m.name());
         Path previous = artifacts.resolve(m.name()).resolve("previous-" + jobId + ".jar");
-        if (b == null || !b.getVersion().equals(Version.parseVersion(m.version()))) {
-            deleteQuietly(previous);
+        if (b == null) {
+            restoreLost(jobId, m, previous);
+            return;
+        }
+        if (!b.getVersion().equals(Version.parseVersion(m.version()))) {
+            startQuietly(b);
+            deletePrevious(previous);
             transition(jobId, DeployJob.FAILED, "interrupted: the gateway stopped before the update; the previous"
                     + " revision serves");
             return;
         }
-        try {
-            if (b.getState() != Bundle.ACTIVE) {
-                b.start();
-            }
-        } catch (BundleException e) {
-            LOG.warn("deploy job {}: {} does not start after the restart: {}", jobId, m.name(), e.toString());
-        }
+        startQuietly(b);
         Attributes main;
         try (JarFile jf = new JarFile(artifact(m).toFile())) {
             main = jf.getManifest().getMainAttributes();
@@ -436,6 +437,53 @@ public final class DeployAgent implements Deployments {
             main = new Attributes();
         }
         healthCheck(jobId, m, b, main, Files.exists(previous) ? b : null, previous);
+    }
+
+    /**
+     * The framework lost the bundle in the power cut (it drops a bundle whose half-written revision it cannot load):
+     * the revision kept before the update goes back under its old location, so that Karaf finds its feature's
+     * bundle where it was.
+     */
+    private void restoreLost(String jobId, Manifest m, Path previous) {
+        Path location = locationOf(previous);
+        if (!Files.exists(previous) || !Files.exists(location)) {
+            transition(jobId, DeployJob.FAILED, "interrupted: the gateway stopped before " + m.name()
+                    + " was installed; nothing was changed");
+            return;
+        }
+        try (InputStream in = Files.newInputStream(previous)) {
+            Bundle restored = context.installBundle(Files.readString(location).strip(), in);
+            restored.start();
+        } catch (BundleException | IOException | RuntimeException e) {
+            LOG.error("deploy job {}: {} was lost in the power cut and cannot be restored: {}", jobId, m.name(),
+                    e.toString());
+            transition(jobId, DeployJob.FAILED, "interrupted: the gateway stopped during the update and the"
+                    + " previous revision could not be restored: " + e.getMessage());
+            return;
+        }
+        deletePrevious(previous);
+        transition(jobId, DeployJob.ROLLED_BACK, "interrupted: the gateway stopped during the update; the previous"
+                + " revision was restored");
+        LOG.warn("deploy job {}: {} was lost in the power cut; its previous revision was restored", jobId, m.name());
+    }
+
+    private static Path locationOf(Path previous) {
+        return previous.resolveSibling(previous.getFileName().toString().replaceAll("\\.jar$", ".location"));
+    }
+
+    private static void deletePrevious(Path previous) {
+        deleteQuietly(previous);
+        deleteQuietly(locationOf(previous));
+    }
+
+    private static void startQuietly(Bundle b) {
+        try {
+            if (b.getState() != Bundle.ACTIVE) {
+                b.start();
+            }
+        } catch (BundleException | IllegalStateException e) {
+            LOG.warn("could not start {}: {}", b.getSymbolicName(), e.toString());
+        }
     }
 
     private String refusal(Manifest m, Attributes main) {
