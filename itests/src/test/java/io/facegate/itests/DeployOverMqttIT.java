@@ -65,6 +65,8 @@ public class DeployOverMqttIT extends FacegateTestSupport {
     /** Release numbers only grow, across the tests of this class. */
     private static final AtomicLong RELEASES = new AtomicLong(1000);
     private static final KeyPair TRUSTED = Keys.generate();
+    /** The artifact of the first update, for the rollback to it (the test methods run in order, in one JVM). */
+    private static byte[] firstUpdate;
 
     @Inject
     @Filter(timeout = 60_000)
@@ -125,6 +127,7 @@ public class DeployOverMqttIT extends FacegateTestSupport {
         long failedBefore = pipeline.status().framesFailed();
 
         byte[] jar = ModelBundles.mobileFaceNet(model(), "0.9.1", p -> p.setProperty("model.version", "7"));
+        firstUpdate = jar;
         int frames = 60;
         try (MqttRecorder events = new MqttRecorder(PREFIX + "/events")) {
             Thread feeder = new Thread(() -> {
@@ -259,6 +262,33 @@ public class DeployOverMqttIT extends FacegateTestSupport {
         assertTrue(end.toString(), end.get("reason").getAsString().startsWith("unresolvable: Import-Package"
                 + " io.facegate.nowhere"));
         assertEquals("nothing was installed", bundles, bundles());
+    }
+
+    @Test
+    public void e_aSignedRollbackRestoresAnEarlierReleaseOnceAndCannotBeReplayed() throws Exception {
+        byte[] newer = ModelBundles.mobileFaceNet(model(), "0.9.4", p -> p.setProperty("model.version", "10"));
+        push("job-newer", newer, sign(manifest(newer, "0.9.4", Target.gateway(GATEWAY_ID))));
+        assertEquals("done", awaitEnd("job-newer").get("state").getAsString());
+        assertEquals("mobilefacenet-112:10", awaitActiveModel("mobilefacenet-112:10"));
+
+        // back to the first update's release, which this gateway keeps: no transfer, a fresh signature
+        assertNotNull("the first update ran before", firstUpdate);
+        JsonObject first = call("deploy/status", jobId("job-update")).getAsJsonObject("result");
+        Manifest back = manifest(firstUpdate, "0.9.1", Target.gateway(GATEWAY_ID)).toBuilder()
+                .release(first.get("release").getAsLong()).rollback(true).build();
+        JsonObject request = jobId("job-back");
+        request.add("envelope", JsonParser.parseString(new String(sign(back).encode(), StandardCharsets.UTF_8)));
+        JsonObject reply = call("deploy/rollback", request);
+        assertEquals(reply.toString(), 200, reply.get("code").getAsInt());
+        JsonObject end = awaitEnd("job-back");
+        assertEquals(end.toString(), "done", end.get("state").getAsString());
+        assertEquals("the earlier release serves again", "mobilefacenet-112:7", awaitActiveModel("mobilefacenet-112:7"));
+
+        JsonObject replay = jobId("job-back-again");
+        replay.add("envelope", request.get("envelope"));
+        JsonObject refused = call("deploy/rollback", replay);
+        assertEquals(refused.toString(), 403, refused.get("code").getAsInt());
+        assertTrue(refused.toString(), refused.get("message").getAsString().startsWith("stale_release"));
     }
 
     // ---- helpers

@@ -30,6 +30,22 @@ public interface Deployments {
     DeployJob receive(ArtifactChunk chunk) throws OperationException;
 
     /**
+     * Goes back to an earlier release that this gateway accepted and still keeps, without a transfer: the envelope's
+     * manifest has {@code "rollback": true} and names that release and its SHA-256, and is signed afresh (created
+     * after every manifest accepted for that name, so a captured rollback cannot be replayed). It is installed and
+     * health-checked like any artifact.
+     *
+     * @param jobId     the operator's id of this job
+     * @param envelope  the signed envelope of the rollback manifest
+     * @param gatewayId this gateway's id, for the manifest's target
+     * @param groups    this gateway's groups
+     * @return the job
+     * @throws OperationException 400 if the manifest is not a rollback; 403 refused envelope (as for
+     *                            {@link #receive}); 404 if this gateway does not keep that release; 409 a job id reused
+     */
+    DeployJob rollback(String jobId, byte[] envelope, String gatewayId, List<String> groups) throws OperationException;
+
+    /**
      * @param jobId a job id
      * @return its state
      * @throws OperationException 404 if this agent has no such job

@@ -200,14 +200,52 @@ public final class DeployAgent implements Deployments {
         return append(started, chunk);
     }
 
+    @Override
+    public synchronized DeployJob rollback(String jobId, byte[] envelope, String gatewayId, List<String> groups)
+            throws OperationException {
+        if (!JOB_ID.matcher(jobId).matches()) {
+            throw new OperationException(OperationException.BAD_REQUEST, "job_id must be 1-64 of A-Z a-z 0-9 . _ -"
+                    + " starting with a letter or digit");
+        }
+        JobStore.Stored known = jobs.get(jobId);
+        if (known != null) {
+            if (!Arrays.equals(known.envelope(), envelope)) {
+                throw new OperationException(OperationException.CONFLICT, "job " + jobId
+                        + " is another artifact's; use a new job_id");
+            }
+            return known.job(); // a retried request
+        }
+        Manifest m = verify(jobId, envelope, gatewayId, groups);
+        if (!m.rollback()) {
+            throw new OperationException(OperationException.BAD_REQUEST, "deploy/rollback takes a manifest with"
+                    + " \"rollback\": true naming an earlier release; send other artifacts with deploy/install");
+        }
+        Path kept = artifact(m);
+        try {
+            ManifestVerifier.verifyArtifact(m, kept);
+        } catch (VerificationException | IOException e) {
+            throw new OperationException(OperationException.NOT_FOUND, "this gateway does not keep release "
+                    + m.release() + " of " + m.name() + " (" + e.getMessage() + "); send it with deploy/install");
+        }
+        DeployJob job = new DeployJob(jobId, m.name(), m.version(), m.kind().code(), m.release(), DeployJob.VERIFIED,
+                null, m.size(), m.size(), 0, Instant.now());
+        DeployJob verified = save(new JobStore.Stored(job, envelope.clone())).job();
+        worker.execute(() -> install(jobId));
+        return verified;
+    }
+
     private Manifest verify(ArtifactChunk chunk) throws OperationException {
+        return verify(chunk.jobId(), chunk.envelope(), chunk.gatewayId(), chunk.groups());
+    }
+
+    private Manifest verify(String jobId, byte[] envelope, String gatewayId, List<String> groups)
+            throws OperationException {
         Manifest m;
         try {
             TrustedKeys keys = TrustedKeys.load(keysDir, revoked); // read anew: keys are trusted or revoked live
-            m = new ManifestVerifier(keys).verify(chunk.envelope(), Gateway.of(chunk.gatewayId(), chunk.groups()),
-                    ledger);
+            m = new ManifestVerifier(keys).verify(envelope, Gateway.of(gatewayId, groups), ledger);
         } catch (VerificationException e) {
-            LOG.warn("deploy job {} refused: {} {}", chunk.jobId(), e.reason().code(), e.getMessage());
+            LOG.warn("deploy job {} refused: {} {}", jobId, e.reason().code(), e.getMessage());
             throw new OperationException(OperationException.FORBIDDEN, e.reason().code() + ": " + e.getMessage());
         } catch (IOException e) {
             throw new OperationException(OperationException.UNAVAILABLE, "trusted keys in " + keysDir

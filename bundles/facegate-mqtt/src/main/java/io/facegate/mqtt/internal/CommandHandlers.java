@@ -81,7 +81,8 @@ final class CommandHandlers {
                 case "models" -> models();
                 case "config/get" -> configGet(request);
                 case "config/set" -> configSet(request);
-                case "deploy/list", "deploy/install", "deploy/status" -> deploy.handle(command, request);
+                case "deploy/list", "deploy/install", "deploy/rollback", "deploy/status" ->
+                        deploy.handle(command, request);
                 default -> {
                     Set<String> all = new TreeSet<>(COMMANDS);
                     all.addAll(DeployCommands.COMMANDS);

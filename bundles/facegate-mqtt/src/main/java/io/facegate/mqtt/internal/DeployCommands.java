@@ -17,12 +17,13 @@ import java.util.function.Supplier;
 
 /**
  * The {@code deploy/*} commands: {@code deploy/list}, {@code deploy/install} (one chunk of a signed artifact per
- * request) and {@code deploy/status}. They call {@link Deployments}, the deployment agent of
+ * request), {@code deploy/rollback} (to an earlier release the gateway keeps, by a signed rollback manifest) and
+ * {@code deploy/status}. They call {@link Deployments}, the deployment agent of
  * {@code facegate-deploy}; layouts in {@code docs/deploy.md}. Pure request-to-reply logic, tested directly.
  */
 final class DeployCommands {
     /** The commands, as the last levels of {@code <prefix>/<gateway>/cmd/<command>}. */
-    static final Set<String> COMMANDS = Set.of("deploy/list", "deploy/install", "deploy/status");
+    static final Set<String> COMMANDS = Set.of("deploy/list", "deploy/install", "deploy/rollback", "deploy/status");
     private static final int MAX_ENVELOPE_CHARS = 48 * 1024;
 
     private final Supplier<Deployments> deployments;
@@ -56,6 +57,10 @@ final class DeployCommands {
         return switch (command) {
             case "deploy/list" -> list(d);
             case "deploy/install" -> install(d, request);
+            case "deploy/rollback" -> {
+                DeployJob job = d.rollback(jobId(request), envelope(request), gatewayId, groups);
+                yield new CommandReply(200, job.state(), job(job));
+            }
             case "deploy/status" -> CommandReply.ok(job(d.status(jobId(request))));
             default -> CommandReply.error(404, "unknown command '" + command + "'");
         };
@@ -80,19 +85,24 @@ final class DeployCommands {
 
     private CommandReply install(Deployments d, JsonObject request) throws OperationException {
         String jobId = jobId(request);
-        JsonElement envelope = CommandHandlers.Fields.required(request, "envelope");
-        if (!envelope.isJsonObject()) {
-            throw new BadRequest("envelope must be the signed envelope object {manifest, signature}");
-        }
-        byte[] envelopeBytes = envelope.toString().getBytes(StandardCharsets.UTF_8);
-        if (envelopeBytes.length > MAX_ENVELOPE_CHARS) {
-            throw new BadRequest("envelope is larger than " + MAX_ENVELOPE_CHARS + " bytes");
-        }
+        byte[] envelopeBytes = envelope(request);
         int index = integer(request, "chunk");
         int count = integer(request, "chunks");
         byte[] data = CommandHandlers.Fields.base64(CommandHandlers.Fields.required(request, "data"), "data");
         DeployJob job = d.receive(new ArtifactChunk(jobId, envelopeBytes, index, count, data, gatewayId, groups));
         return new CommandReply(200, job.state(), job(job));
+    }
+
+    private static byte[] envelope(JsonObject request) {
+        JsonElement envelope = CommandHandlers.Fields.required(request, "envelope");
+        if (!envelope.isJsonObject()) {
+            throw new BadRequest("envelope must be the signed envelope object {manifest, signature}");
+        }
+        byte[] bytes = envelope.toString().getBytes(StandardCharsets.UTF_8);
+        if (bytes.length > MAX_ENVELOPE_CHARS) {
+            throw new BadRequest("envelope is larger than " + MAX_ENVELOPE_CHARS + " bytes");
+        }
+        return bytes;
     }
 
     private static String jobId(JsonObject request) {

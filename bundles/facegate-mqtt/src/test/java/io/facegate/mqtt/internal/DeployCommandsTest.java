@@ -37,6 +37,11 @@ class DeployCommandsTest {
         }
 
         @Override
+        public DeployJob rollback(String jobId, byte[] envelope, String gatewayId, List<String> groups) {
+            return job(jobId);
+        }
+
+        @Override
         public DeployJob status(String jobId) throws OperationException {
             if (!jobId.equals("j-1")) {
                 throw new OperationException(OperationException.NOT_FOUND, "no job " + jobId);
