@@ -69,6 +69,20 @@ kill "$feed_pid"; feed_pid=
 sleep 5
 kill "$sub_pid"; sub_pid=
 
+# and the operator's way back: release 3 on top, then a signed rollback to release 2 (kept by the gateway)
+cp "$work/model.jar" "$work/model-r2.jar"
+sed -i 's/^Bundle-Version: .*/Bundle-Version: 0.3.0/' "$work/bundle/META-INF/MANIFEST.MF"
+(cd "$work/bundle" && jar --create --file "$work/model3.jar" --manifest META-INF/MANIFEST.MF models)
+java -jar "$push_jar" sign --key "$work/keys/bench.key" --name facegate-embed-mobilefacenet --version 0.3.0 \
+    --kind model --gateway "$gateway_id" --release 3 "$work/model3.jar" > /dev/null
+java -jar "$push_jar" push --broker tcp://127.0.0.1:1883 --user operator --password-file "$work/operator.secret" \
+    --gateway "$gateway_id" "$work/model3.jar" > "$work/report3" 2> /dev/null
+java -jar "$push_jar" sign --key "$work/keys/bench.key" --name facegate-embed-mobilefacenet --version 0.2.0 \
+    --kind model --gateway "$gateway_id" --release 2 --rollback --out "$work/back.json" "$work/model-r2.jar" > /dev/null
+rollback_rc=0
+java -jar "$push_jar" rollback --broker tcp://127.0.0.1:1883 --user operator --password-file "$work/operator.secret" \
+    --gateway "$gateway_id" "$work/back.json" > "$work/report-back" 2>&1 || rollback_rc=$?
+
 first_new=$(grep '"version":"2"' "$work/events" | head -n 1 | cut -d' ' -f1)
 gap=$(awk -v from="$t0" '$1 >= from - 5 { if (prev) { d = $1 - prev; if (d > max) max = d } prev = $1 } END { printf "%.0f", max * 1000 }' "$work/events")
 echo "load average: $(cut -d' ' -f1-3 /proc/loadavg); artifact $(stat -c %s "$work/model.jar") bytes"
@@ -78,3 +92,4 @@ echo "push start -> done: $(echo "scale=0; ($t1 - $t0) * 1000 / 1" | bc) ms"
 echo "push start -> first event with the new model: $(echo "scale=0; ($first_new - $t0) * 1000 / 1" | bc) ms"
 echo "largest gap between two events (frames every 200 ms), from 5 s before the push: $gap ms"
 echo "events: $(wc -l < "$work/events"), with the new model: $(grep -c '"version":"2"' "$work/events")"
+echo "release 3: $(grep -o '"state":"[a-z_]*"' "$work/report3"); rollback to release 2 (exit $rollback_rc): $(grep -o '"state":"[a-z_]*"\|^[0-9]* .*' "$work/report-back")"

@@ -55,23 +55,11 @@ final class Push {
         } catch (VerificationException e) {
             throw new IOException(envelopeFile + ": " + e.getMessage());
         }
-        MqttConnectOptions o = new MqttConnectOptions();
-        o.setMqttVersion(MqttConnectOptions.MQTT_VERSION_3_1_1);
-        o.setCleanSession(true);
-        if (a.get("--user") != null) {
-            o.setUserName(a.get("--user"));
-            o.setPassword(password(Path.of(a.required("--password-file"))));
-        }
+        MqttConnectOptions o = options(a);
         String base = prefix + "/" + gateway;
         BlockingQueue<JsonObject> replies = new LinkedBlockingQueue<>();
         BlockingQueue<JsonObject> notes = new LinkedBlockingQueue<>();
-        // not "facegate-...": the embedded broker keeps those client ids for the gateway
-        MqttClient client;
-        try {
-            client = new MqttClient(broker, "push-" + UUID.randomUUID(), new MemoryPersistence());
-        } catch (MqttException | IllegalArgumentException e) {
-            throw new UsageException("--broker " + broker + ": " + e.getMessage());
-        }
+        MqttClient client = client(broker);
         try {
             client.connect(o);
             client.subscribe(base + "/reply/#", 1, (t, m) -> replies.add(parse(m.getPayload())));
@@ -139,6 +127,82 @@ final class Push {
             client.close();
         } catch (MqttException e) {
             // nothing more to free
+        }
+    }
+
+    /**
+     * {@code rollback}: asks the gateway to go back to an earlier release it keeps, with a rollback envelope that
+     * {@code sign --rollback} wrote; no artifact is sent. Exit 0 only when the job ends {@code done}.
+     */
+    static int rollback(String[] argv, PrintStream out, PrintStream err) throws UsageException, IOException {
+        Args a = Args.parse(argv, Set.of("--broker", "--user", "--password-file", "--gateway", "--prefix", "--job",
+                "--timeout-s"), Set.of());
+        Path envelopeFile = Path.of(a.operands(1, "one ENVELOPE").get(0));
+        String broker = a.required("--broker");
+        String base = (a.get("--prefix") == null ? "facegate" : a.get("--prefix")) + "/" + a.required("--gateway");
+        String job = a.get("--job") != null ? a.get("--job") : "rollback-" + UUID.randomUUID().toString().substring(0, 8);
+        long timeoutMs = TimeUnit.SECONDS.toMillis(positive(a, "--timeout-s", 600));
+        JsonElement envelope;
+        try {
+            SignedManifest.parse(Files.readAllBytes(envelopeFile));
+            envelope = JsonParser.parseString(Files.readString(envelopeFile, StandardCharsets.UTF_8));
+        } catch (VerificationException e) {
+            throw new IOException(envelopeFile + ": " + e.getMessage());
+        }
+        MqttConnectOptions o = options(a);
+        BlockingQueue<JsonObject> replies = new LinkedBlockingQueue<>();
+        BlockingQueue<JsonObject> notes = new LinkedBlockingQueue<>();
+        MqttClient client = client(broker);
+        try {
+            client.connect(o);
+            client.subscribe(base + "/reply/#", 1, (t, m) -> replies.add(parse(m.getPayload())));
+            client.subscribe(base + "/notify/deploy/" + job, 1, (t, m) -> notes.add(parse(m.getPayload())));
+            JsonObject r = new JsonObject();
+            r.addProperty("request_id", job + "-0");
+            r.addProperty("job_id", job);
+            r.add("envelope", envelope);
+            client.publish(base + "/cmd/deploy/rollback", r.toString().getBytes(StandardCharsets.UTF_8), 1, false);
+            JsonObject reply = await(replies, job + "-0", timeoutMs);
+            if (reply == null) {
+                err.println("error: no reply within the timeout");
+                return PushCli.FAILED;
+            }
+            if (reply.get("code").getAsInt() != 200) {
+                out.println(reply.get("code").getAsInt() + " " + reply.get("message").getAsString());
+                return reply.get("code").getAsInt() == 403 ? PushCli.REJECTED : PushCli.FAILED;
+            }
+            JsonObject end = finalState(client, base, job, reply.getAsJsonObject("result"), notes, replies,
+                    timeoutMs, 1);
+            out.println(end);
+            return "done".equals(end.get("state").getAsString()) ? PushCli.OK : PushCli.REJECTED;
+        } catch (MqttException e) {
+            err.println("error: MQTT " + e.getMessage() + " (" + e.getReasonCode() + ")");
+            return PushCli.FAILED;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return PushCli.FAILED;
+        } finally {
+            close(client);
+        }
+    }
+
+    private static MqttConnectOptions options(Args a) throws UsageException, IOException {
+        MqttConnectOptions o = new MqttConnectOptions();
+        o.setMqttVersion(MqttConnectOptions.MQTT_VERSION_3_1_1);
+        o.setCleanSession(true);
+        if (a.get("--user") != null) {
+            o.setUserName(a.get("--user"));
+            o.setPassword(password(Path.of(a.required("--password-file"))));
+        }
+        return o;
+    }
+
+    private static MqttClient client(String broker) throws UsageException {
+        try {
+            // not "facegate-...": the embedded broker keeps those client ids for the gateway
+            return new MqttClient(broker, "push-" + UUID.randomUUID(), new MemoryPersistence());
+        } catch (MqttException | IllegalArgumentException e) {
+            throw new UsageException("--broker " + broker + ": " + e.getMessage());
         }
     }
 

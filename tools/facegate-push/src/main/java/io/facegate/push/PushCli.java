@@ -36,6 +36,12 @@ public final class PushCli {
               (deploy/install, in chunks), shows the progress and prints the gateway's final report.
               Exit 0 only if the job ends "done". The password is read from FILE (0600).
 
+          rollback --broker URL --gateway ID [--user U --password-file FILE] [--prefix P] [--job ID]
+                   [--timeout-s S] ENVELOPE
+              Asks the gateway to go back to an earlier release it keeps: ENVELOPE is what
+              sign --rollback --release <that release> wrote for that release's artifact. Nothing else
+              is sent. Prints the gateway's final report; exit 0 only if it ends "done".
+
           verify --keys DIR [--revoked ID,ID] --gateway ID [--groups G,G] [--ledger FILE]
                  ENVELOPE ARTIFACT
               Checks both as a gateway would, with the *.pub keys of DIR, against the ledger FILE if
@@ -65,7 +71,8 @@ public final class PushCli {
                 case "sign" -> Sign.run(rest, out);
                 case "verify" -> Verify.run(rest, out);
                 case "push" -> Push.run(rest, out, err);
-                default -> throw new UsageException("unknown command '" + args[0] + "' (keygen, sign, verify, push)");
+                case "rollback" -> Push.rollback(rest, out, err);
+                default -> throw new UsageException("unknown command '" + args[0] + "' (keygen, sign, verify, push, rollback)");
             };
         } catch (UsageException e) {
             err.println("error: " + e.getMessage());
