@@ -62,23 +62,11 @@ class DeployToAGatewayProcessIT {
 
     @BeforeEach
     void unpackAndConfigure() throws Exception {
-        String version = System.getProperty("facegate.version");
-        Path distribution = Path.of(System.getProperty("maven.repo.local",
-                System.getProperty("user.home") + "/.m2/repository"), "io", "facegate", "gateway-distro", version,
-                "gateway-distro-" + version + ".tar.gz");
-        assertTrue(Files.isRegularFile(distribution), "the built distribution " + distribution);
         work = Files.createDirectories(Path.of("target", "deploy-crash-it")).toAbsolutePath()
                 .resolve("run-" + System.currentTimeMillis());
-        gateway = GatewayProcess.unpack(distribution, work.resolve("gateway"),
-                Path.of(System.getProperty("javacpp.cachedir", System.getProperty("user.home") + "/.javacpp/cache")));
+        gateway = GatewayProcess.unpackBuilt(work.resolve("gateway"));
         mosquitto = new Mosquitto(work.resolve("mosquitto"), Ports.free());
-        gateway.configure("org.apache.karaf.shell.cfg", "sshPort", String.valueOf(Ports.free()));
-        gateway.configure("io.facegate.mqtt.broker.cfg", "port", String.valueOf(Ports.free()));
-        gateway.configure("io.facegate.mqtt.cfg", "broker_url", mosquitto.url());
-        gateway.configure("io.facegate.mqtt.cfg", "username", "");
-        gateway.configure("io.facegate.mqtt.cfg", "password_file", "");
-        gateway.configure("io.facegate.mqtt.cfg", "gateway_id", GATEWAY);
-        gateway.configure("io.facegate.mqtt.cfg", "reconnect_max_delay_ms", "2000");
+        gateway.useBroker(mosquitto.url(), GATEWAY);
         gateway.configure("io.facegate.deploy.cfg", "health_timeout_s", "60");
         Path keys = Files.createDirectories(gateway.home().resolve("etc/facegate-deploy-keys"));
         Keys.writePublic(keys.resolve("itest.pub"), key.getPublic());

@@ -51,6 +51,37 @@ final class GatewayProcess implements AutoCloseable {
                 "CHECK_ROOT_INSTANCE_RUNNING", "false"));
     }
 
+    /**
+     * Unpacks the distribution this build made (from the local Maven repository) into {@code into}.
+     *
+     * @throws IllegalStateException if it was not built
+     */
+    static GatewayProcess unpackBuilt(Path into) throws IOException, InterruptedException {
+        String version = System.getProperty("facegate.version");
+        Path distribution = Path.of(System.getProperty("maven.repo.local",
+                System.getProperty("user.home") + "/.m2/repository"), "io", "facegate", "gateway-distro", version,
+                "gateway-distro-" + version + ".tar.gz");
+        if (!Files.isRegularFile(distribution)) {
+            throw new IllegalStateException("the built distribution is missing: " + distribution);
+        }
+        return unpack(distribution, into, Path.of(System.getProperty("javacpp.cachedir",
+                System.getProperty("user.home") + "/.javacpp/cache")));
+    }
+
+    /**
+     * Points the gateway at a broker that the test runs (anonymous), as gateway {@code gatewayId}: the embedded
+     * broker and the console move to free ports, off the defaults.
+     */
+    void useBroker(String brokerUrl, String gatewayId) throws IOException {
+        configure("org.apache.karaf.shell.cfg", "sshPort", String.valueOf(Ports.free()));
+        configure("io.facegate.mqtt.broker.cfg", "port", String.valueOf(Ports.free()));
+        configure("io.facegate.mqtt.cfg", "broker_url", brokerUrl);
+        configure("io.facegate.mqtt.cfg", "username", "");
+        configure("io.facegate.mqtt.cfg", "password_file", "");
+        configure("io.facegate.mqtt.cfg", "gateway_id", gatewayId);
+        configure("io.facegate.mqtt.cfg", "reconnect_max_delay_ms", "2000");
+    }
+
     /** @return the distribution's folder */
     Path home() {
         return home;

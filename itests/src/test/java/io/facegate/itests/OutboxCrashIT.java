@@ -44,26 +44,12 @@ class OutboxCrashIT {
 
     @BeforeEach
     void unpackAndConfigure() throws Exception {
-        String version = System.getProperty("facegate.version");
-        Path distribution = Path.of(System.getProperty("maven.repo.local",
-                System.getProperty("user.home") + "/.m2/repository"), "io", "facegate", "gateway-distro", version,
-                "gateway-distro-" + version + ".tar.gz");
-        assertTrue(Files.isRegularFile(distribution), "the built distribution " + distribution);
         work = Files.createDirectories(Path.of("target", "crash-it")).toAbsolutePath()
                 .resolve("run-" + System.currentTimeMillis());
-        gateway = GatewayProcess.unpack(distribution, work.resolve("gateway"),
-                Path.of(System.getProperty("javacpp.cachedir", System.getProperty("user.home") + "/.javacpp/cache")));
+        gateway = GatewayProcess.unpackBuilt(work.resolve("gateway"));
         mosquitto = new Mosquitto(work.resolve("mosquitto"), Ports.free());
         inbox = Files.createDirectories(work.resolve("inbox"));
-
-        gateway.configure("org.apache.karaf.shell.cfg", "sshPort", String.valueOf(Ports.free()));
-        // the embedded broker is not used here; keep it off the default port
-        gateway.configure("io.facegate.mqtt.broker.cfg", "port", String.valueOf(Ports.free()));
-        gateway.configure("io.facegate.mqtt.cfg", "broker_url", mosquitto.url());
-        gateway.configure("io.facegate.mqtt.cfg", "username", "");
-        gateway.configure("io.facegate.mqtt.cfg", "password_file", "");
-        gateway.configure("io.facegate.mqtt.cfg", "gateway_id", GATEWAY);
-        gateway.configure("io.facegate.mqtt.cfg", "reconnect_max_delay_ms", "2000");
+        gateway.useBroker(mosquitto.url(), GATEWAY);
         gateway.configure("io.facegate.mqtt.cfg", "heartbeat_s", "5");
         gateway.configure("io.facegate.camera.folder-inbox.cfg", "directory", inbox.toString());
         gateway.configure("io.facegate.camera.folder-inbox.cfg", "settle_ms", "100");

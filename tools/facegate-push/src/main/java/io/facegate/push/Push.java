@@ -48,13 +48,7 @@ final class Push {
         int chunkBytes = positive(a, "--chunk-kib", DEFAULT_CHUNK_KIB) * 1024;
         long timeoutMs = TimeUnit.SECONDS.toMillis(positive(a, "--timeout-s", 600));
         byte[] jar = Files.readAllBytes(artifact);
-        JsonElement envelope;
-        try {
-            SignedManifest.parse(Files.readAllBytes(envelopeFile)); // a broken envelope is refused here, not remotely
-            envelope = JsonParser.parseString(Files.readString(envelopeFile, StandardCharsets.UTF_8));
-        } catch (VerificationException e) {
-            throw new IOException(envelopeFile + ": " + e.getMessage());
-        }
+        JsonElement envelope = readEnvelope(envelopeFile);
         MqttConnectOptions o = options(a);
         String base = prefix + "/" + gateway;
         BlockingQueue<JsonObject> replies = new LinkedBlockingQueue<>();
@@ -142,13 +136,7 @@ final class Push {
         String base = (a.get("--prefix") == null ? "facegate" : a.get("--prefix")) + "/" + a.required("--gateway");
         String job = a.get("--job") != null ? a.get("--job") : "rollback-" + UUID.randomUUID().toString().substring(0, 8);
         long timeoutMs = TimeUnit.SECONDS.toMillis(positive(a, "--timeout-s", 600));
-        JsonElement envelope;
-        try {
-            SignedManifest.parse(Files.readAllBytes(envelopeFile));
-            envelope = JsonParser.parseString(Files.readString(envelopeFile, StandardCharsets.UTF_8));
-        } catch (VerificationException e) {
-            throw new IOException(envelopeFile + ": " + e.getMessage());
-        }
+        JsonElement envelope = readEnvelope(envelopeFile);
         MqttConnectOptions o = options(a);
         BlockingQueue<JsonObject> replies = new LinkedBlockingQueue<>();
         BlockingQueue<JsonObject> notes = new LinkedBlockingQueue<>();
@@ -183,6 +171,16 @@ final class Push {
             return PushCli.FAILED;
         } finally {
             close(client);
+        }
+    }
+
+    /** @return the envelope as JSON, once it parsed as an envelope: a broken one is refused here, not remotely */
+    private static JsonElement readEnvelope(Path file) throws IOException {
+        try {
+            SignedManifest.parse(Files.readAllBytes(file));
+            return JsonParser.parseString(Files.readString(file, StandardCharsets.UTF_8));
+        } catch (VerificationException e) {
+            throw new IOException(file + ": " + e.getMessage());
         }
     }
 

@@ -14,12 +14,9 @@ import io.facegate.deploy.manifest.SignedManifest;
 import io.facegate.deploy.manifest.TrustedKeys;
 import io.facegate.deploy.manifest.VerificationException;
 import java.io.IOException;
-import java.io.InputStream;
-import java.net.URL;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -28,7 +25,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
@@ -38,10 +34,7 @@ import java.util.regex.Pattern;
 import org.osgi.framework.Bundle;
 import org.osgi.framework.BundleContext;
 import org.osgi.framework.BundleException;
-import org.osgi.framework.FrameworkEvent;
 import org.osgi.framework.Version;
-import org.osgi.framework.wiring.BundleWiring;
-import org.osgi.framework.wiring.FrameworkWiring;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.ConfigurationPolicy;
@@ -105,8 +98,8 @@ public final class DeployAgent implements Deployments {
     private final List<String> revoked;
     private final long maxArtifactBytes;
     private final long healthTimeoutMs;
-    private final Path incoming;
-    private final Path artifacts;
+    private final ArtifactFiles files;
+    private final BundleOps bundles;
     private final JobStore store;
     private final ReleaseLedger ledger;
     private final Map<String, JobStore.Stored> jobs = new LinkedHashMap<>();
@@ -135,8 +128,8 @@ public final class DeployAgent implements Deployments {
         this.healthTimeoutMs = TimeUnit.SECONDS.toMillis(config.health__timeout__s());
         Path work = config.work__dir().isBlank()
                 ? Path.of(context.getProperty("karaf.data"), "facegate", "deploy") : Path.of(config.work__dir());
-        this.incoming = Files.createDirectories(work.resolve("incoming"));
-        this.artifacts = Files.createDirectories(work.resolve("artifacts"));
+        this.files = new ArtifactFiles(work);
+        this.bundles = new BundleOps(context);
         this.store = new JobStore(work.resolve("jobs"));
         this.ledger = ReleaseLedger.open(work.resolve("releases.json"));
         for (JobStore.Stored s : store.all()) {
@@ -193,7 +186,7 @@ public final class DeployAgent implements Deployments {
                 DeployJob.RECEIVING, null, 0, m.size(), 0, Instant.now());
         JobStore.Stored started = new JobStore.Stored(job, chunk.envelope().clone());
         try {
-            Files.deleteIfExists(part(job.jobId()));
+            Files.deleteIfExists(files.part(job.jobId()));
         } catch (IOException e) {
             throw new OperationException(OperationException.INTERNAL_ERROR, "cannot start the transfer: " + e);
         }
@@ -220,7 +213,7 @@ public final class DeployAgent implements Deployments {
             throw new OperationException(OperationException.BAD_REQUEST, "deploy/rollback takes a manifest with"
                     + " \"rollback\": true naming an earlier release; send other artifacts with deploy/install");
         }
-        Path kept = artifact(m);
+        Path kept = files.artifact(m);
         try {
             ManifestVerifier.verifyArtifact(m, kept);
         } catch (VerificationException | IOException e) {
@@ -270,9 +263,10 @@ public final class DeployAgent implements Deployments {
         DeployJob j = s.job();
         long received = j.received() + chunk.data().length;
         if (received > j.size()) {
+            ArtifactFiles.deleteQuietly(files.part(j.jobId()));
             return finish(s, DeployJob.FAILED, "size_mismatch: more than the " + j.size() + " bytes signed");
         }
-        try (FileChannel ch = FileChannel.open(part(j.jobId()), StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+        try (FileChannel ch = FileChannel.open(files.part(j.jobId()), StandardOpenOption.CREATE, StandardOpenOption.WRITE,
                 StandardOpenOption.APPEND)) {
             ch.write(java.nio.ByteBuffer.wrap(chunk.data()));
             ch.force(false);
@@ -288,17 +282,15 @@ public final class DeployAgent implements Deployments {
         }
         Manifest m = manifest(s.envelope());
         try {
-            ManifestVerifier.verifyArtifact(m, part(j.jobId()));
+            ManifestVerifier.verifyArtifact(m, files.part(j.jobId()));
         } catch (VerificationException e) {
-            deleteQuietly(part(j.jobId()));
+            ArtifactFiles.deleteQuietly(files.part(j.jobId()));
             return finish(updated, DeployJob.FAILED, e.reason().code() + ": " + e.getMessage());
         } catch (IOException e) {
             return finish(updated, DeployJob.FAILED, "io: " + e.getMessage());
         }
         try {
-            Path jar = artifact(m);
-            Files.createDirectories(jar.getParent());
-            Files.move(part(j.jobId()), jar, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            files.store(j.jobId(), m);
         } catch (IOException e) {
             return finish(updated, DeployJob.FAILED, "io: " + e.getMessage());
         }
@@ -319,13 +311,13 @@ public final class DeployAgent implements Deployments {
     @Override
     public List<DeployedArtifact> installed() {
         List<DeployedArtifact> out = new ArrayList<>();
-        for (Bundle b : context.getBundles()) {
+        for (Bundle b : bundles.all()) {
             String name = b.getSymbolicName();
             boolean model = b.getHeaders("").get("Facegate-Model") != null;
             if (name == null || !(model || name.startsWith("facegate-") || b.getLocation().startsWith(LOCATION_PREFIX))) {
                 continue;
             }
-            out.add(new DeployedArtifact(name, b.getVersion().toString(), model ? "model" : "bundle", state(b),
+            out.add(new DeployedArtifact(name, b.getVersion().toString(), model ? "model" : "bundle", BundleOps.state(b),
                     ledger.highestRelease(name).orElse(0), b.getBundleId()));
         }
         return out;
@@ -333,12 +325,9 @@ public final class DeployAgent implements Deployments {
 
     /** Installs a verified job's artifact, health-checks it and keeps it or rolls back (on the worker thread). */
     private void install(String jobId) {
-        JobStore.Stored s;
-        synchronized (this) {
-            s = jobs.get(jobId);
-        }
+        JobStore.Stored s = stored(jobId);
         Manifest m = manifest(s.envelope());
-        Path jar = artifact(m);
+        Path jar = files.artifact(m);
         Attributes main;
         try (JarFile jf = new JarFile(jar.toFile())) {
             main = jf.getManifest() == null ? null : jf.getManifest().getMainAttributes();
@@ -351,19 +340,18 @@ public final class DeployAgent implements Deployments {
             finish(s, DeployJob.FAILED, refused);
             return;
         }
-        Bundle existing = bundle(m.name());
+        Bundle existing = bundles.find(m.name());
         List<String> unresolved = ResolutionCheck.unsatisfied(main, context, existing);
         if (!unresolved.isEmpty()) {
             finish(s, DeployJob.FAILED, "unresolvable: " + String.join("; ", unresolved)
                     + " (nothing was changed)");
             return;
         }
-        Path previous = artifacts.resolve(m.name()).resolve("previous-" + jobId + ".jar");
+        Path previous = files.previous(m.name(), jobId);
         if (existing != null) {
-            try (InputStream in = runningRevision(existing)) {
-                Files.copy(in, previous, StandardCopyOption.REPLACE_EXISTING);
+            try {
                 // and where the framework had it from: a bundle lost in a power cut is put back under it
-                Files.writeString(locationOf(previous), existing.getLocation());
+                files.keepRunning(existing, previous);
             } catch (IOException e) {
                 finish(s, DeployJob.FAILED, "no_previous: cannot keep the running revision for a rollback: "
                         + e.getMessage() + " (nothing was changed)");
@@ -373,7 +361,7 @@ public final class DeployAgent implements Deployments {
         s = transition(jobId, DeployJob.INSTALLING, null);
         Bundle installed;
         try {
-            installed = put(existing, jar);
+            installed = bundles.put(existing, jar, LOCATION_PREFIX + m.name());
         } catch (BundleException | IOException | RuntimeException e) {
             LOG.warn("deploy job {}: install of {} failed: {}", jobId, m.name(), e.toString());
             rollback(jobId, existing, previous, "install: " + e.getMessage());
@@ -398,7 +386,7 @@ public final class DeployAgent implements Deployments {
         }
         if (problem != null) {
             if (existing == null) {
-                uninstallQuietly(installed); // it was new: rolling back is removing it
+                BundleOps.uninstallQuietly(installed); // it was new: rolling back is removing it
             }
             rollback(jobId, existing == null ? null : installed, previous, "health_check: " + problem);
             return;
@@ -409,14 +397,10 @@ public final class DeployAgent implements Deployments {
             LOG.error("deploy job {}: {} serves, but its release could not be recorded: {}", jobId, m.name(),
                     e.toString());
         }
-        deletePrevious(previous);
-        try {
-            Files.copy(artifact(m), current(m.name()), StandardCopyOption.REPLACE_EXISTING);
-        } catch (IOException e) {
-            LOG.warn("deploy job {}: {} serves, but a later rollback will restore the revision it was installed"
-                    + " from: {}", jobId, m.name(), e.toString());
-        }
+        ArtifactFiles.deletePrevious(previous);
+        files.installed(m);
         transition(jobId, DeployJob.DONE, null);
+        files.prune(m.name(), ledger.history(m.name()));
         LOG.info("deploy job {}: {} {} (release {}) installed and healthy", jobId, m.name(), m.version(),
                 m.release());
     }
@@ -426,50 +410,47 @@ public final class DeployAgent implements Deployments {
         String outcome = reason;
         try {
             if (bundle != null && Files.exists(previous)) {
-                put(bundle, previous);
+                bundles.put(bundle, previous, null);
             }
         } catch (BundleException | IOException | RuntimeException e) {
             outcome = reason + "; the rollback failed too: " + e.getMessage();
             LOG.error("deploy job {}: rollback failed: {}", jobId, e.toString());
         }
-        Manifest m = manifest(jobs.get(jobId).envelope());
+        Manifest m = manifest(stored(jobId).envelope());
         try {
             ledger.record(m); // a release that failed is never taken again: push a new release number
         } catch (VerificationException | IOException e) {
             LOG.warn("deploy job {}: release not recorded: {}", jobId, e.toString());
         }
-        deletePrevious(previous);
+        ArtifactFiles.deletePrevious(previous);
         transition(jobId, DeployJob.ROLLED_BACK, outcome);
         LOG.warn("deploy job {}: {} rolled back: {}", jobId, m.name(), outcome);
     }
 
     /** After a restart: finishes a job that was cut short, so the job says which revision serves. */
     private void recover(String jobId) {
-        JobStore.Stored s;
-        synchronized (this) {
-            s = jobs.get(jobId);
-        }
+        JobStore.Stored s = stored(jobId);
         if (DeployJob.VERIFIED.equals(s.job().state())) {
             install(jobId); // nothing was touched yet
             return;
         }
         Manifest m = manifest(s.envelope());
-        Bundle b = bundle(m.name());
-        Path previous = artifacts.resolve(m.name()).resolve("previous-" + jobId + ".jar");
+        Bundle b = bundles.find(m.name());
+        Path previous = files.previous(m.name(), jobId);
         if (b == null) {
             restoreLost(jobId, m, previous);
             return;
         }
         if (!b.getVersion().equals(Version.parseVersion(m.version()))) {
-            startQuietly(b);
-            deletePrevious(previous);
+            BundleOps.startQuietly(b);
+            ArtifactFiles.deletePrevious(previous);
             transition(jobId, DeployJob.FAILED, "interrupted: the gateway stopped before the update; the previous"
                     + " revision serves");
             return;
         }
-        startQuietly(b);
+        BundleOps.startQuietly(b);
         Attributes main;
-        try (JarFile jf = new JarFile(artifact(m).toFile())) {
+        try (JarFile jf = new JarFile(files.artifact(m).toFile())) {
             main = jf.getManifest().getMainAttributes();
         } catch (IOException e) {
             main = new Attributes();
@@ -483,15 +464,14 @@ public final class DeployAgent implements Deployments {
      * bundle where it was.
      */
     private void restoreLost(String jobId, Manifest m, Path previous) {
-        Path location = locationOf(previous);
+        Path location = ArtifactFiles.locationOf(previous);
         if (!Files.exists(previous) || !Files.exists(location)) {
             transition(jobId, DeployJob.FAILED, "interrupted: the gateway stopped before " + m.name()
                     + " was installed; nothing was changed");
             return;
         }
-        try (InputStream in = Files.newInputStream(previous)) {
-            Bundle restored = context.installBundle(Files.readString(location).strip(), in);
-            restored.start();
+        try {
+            bundles.install(Files.readString(location).strip(), previous);
         } catch (BundleException | IOException | RuntimeException e) {
             LOG.error("deploy job {}: {} was lost in the power cut and cannot be restored: {}", jobId, m.name(),
                     e.toString());
@@ -499,29 +479,10 @@ public final class DeployAgent implements Deployments {
                     + " previous revision could not be restored: " + e.getMessage());
             return;
         }
-        deletePrevious(previous);
+        ArtifactFiles.deletePrevious(previous);
         transition(jobId, DeployJob.ROLLED_BACK, "interrupted: the gateway stopped during the update; the previous"
                 + " revision was restored");
         LOG.warn("deploy job {}: {} was lost in the power cut; its previous revision was restored", jobId, m.name());
-    }
-
-    private static Path locationOf(Path previous) {
-        return previous.resolveSibling(previous.getFileName().toString().replaceAll("\\.jar$", ".location"));
-    }
-
-    private static void deletePrevious(Path previous) {
-        deleteQuietly(previous);
-        deleteQuietly(locationOf(previous));
-    }
-
-    private static void startQuietly(Bundle b) {
-        try {
-            if (b.getState() != Bundle.ACTIVE) {
-                b.start();
-            }
-        } catch (BundleException | IllegalStateException e) {
-            LOG.warn("could not start {}: {}", b.getSymbolicName(), e.toString());
-        }
     }
 
     private String refusal(Manifest m, Attributes main) {
@@ -547,89 +508,16 @@ public final class DeployAgent implements Deployments {
         return null;
     }
 
-    /** Updates {@code existing} (refreshing its importers if it exported packages) or installs a new bundle. */
-    private Bundle put(Bundle existing, Path jar) throws BundleException, IOException {
-        if (existing == null) {
-            Bundle b;
-            try (InputStream in = Files.newInputStream(jar)) {
-                b = context.installBundle(LOCATION_PREFIX + jar.getParent().getFileName(), in);
-            }
-            b.start();
-            return b;
-        }
-        BundleWiring old = existing.adapt(BundleWiring.class);
-        boolean exported = old != null && !old.getProvidedWires("osgi.wiring.package").isEmpty();
-        try (InputStream in = Files.newInputStream(jar)) {
-            existing.update(in); // restarts it if it was active
-        }
-        if (exported) {
-            refresh(existing);
-        }
-        if (existing.getState() != Bundle.ACTIVE) {
-            existing.start();
-        }
-        return existing;
-    }
-
-    private void refresh(Bundle b) {
-        FrameworkWiring fw = context.getBundle(0).adapt(FrameworkWiring.class);
-        CountDownLatch done = new CountDownLatch(1);
-        fw.refreshBundles(List.of(b), e -> {
-            if (e.getType() == FrameworkEvent.PACKAGES_REFRESHED || e.getType() == FrameworkEvent.ERROR) {
-                done.countDown();
-            }
-        });
-        try {
-            done.await(60, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-    }
-
-    /**
-     * @return the jar of the revision that runs now: the last artifact this agent installed for it when its
-     *         version matches, else what the bundle was installed from (an update keeps the location)
-     */
-    private InputStream runningRevision(Bundle b) throws IOException {
-        Path current = current(b.getSymbolicName());
-        if (Files.exists(current)) {
-            try (JarFile jf = new JarFile(current.toFile())) {
-                String v = jf.getManifest().getMainAttributes().getValue("Bundle-Version");
-                if (v != null && Version.parseVersion(v).equals(b.getVersion())) {
-                    return Files.newInputStream(current);
-                }
-            }
-        }
-        return new URL(b.getLocation()).openStream(); // Karaf resolves mvn: and file: locations
-    }
-
-    private Path current(String name) {
-        return artifacts.resolve(name).resolve("current.jar");
-    }
-
-    private Bundle bundle(String symbolicName) {
-        for (Bundle b : context.getBundles()) {
-            if (symbolicName.equals(b.getSymbolicName())) {
-                return b;
-            }
-        }
-        return null;
-    }
-
-    private Path part(String jobId) {
-        return incoming.resolve(jobId + ".part");
-    }
-
-    private Path artifact(Manifest m) {
-        return artifacts.resolve(m.name()).resolve(m.release() + ".jar");
-    }
-
     private static Manifest manifest(byte[] envelope) {
         try {
             return Manifest.parse(SignedManifest.parse(envelope).manifestBytes()); // verified when the job began
         } catch (VerificationException e) {
             throw new IllegalStateException("stored envelope unreadable: " + e.getMessage(), e);
         }
+    }
+
+    private synchronized JobStore.Stored stored(String jobId) {
+        return jobs.get(jobId);
     }
 
     private synchronized JobStore.Stored transition(String jobId, String state, String reason) {
@@ -664,32 +552,6 @@ public final class DeployAgent implements Deployments {
     private static DeployJob with(DeployJob j, String state, String reason, long received, int nextChunk) {
         return new DeployJob(j.jobId(), j.name(), j.version(), j.kind(), j.release(), state, reason, received,
                 j.size(), nextChunk, Instant.now());
-    }
-
-    private static String state(Bundle b) {
-        return switch (b.getState()) {
-            case Bundle.ACTIVE -> "active";
-            case Bundle.RESOLVED -> "resolved";
-            case Bundle.STARTING -> "starting";
-            case Bundle.STOPPING -> "stopping";
-            default -> "installed";
-        };
-    }
-
-    private static void uninstallQuietly(Bundle b) {
-        try {
-            b.uninstall();
-        } catch (BundleException | IllegalStateException e) {
-            LOG.warn("could not uninstall {}: {}", b.getSymbolicName(), e.toString());
-        }
-    }
-
-    private static void deleteQuietly(Path p) {
-        try {
-            Files.deleteIfExists(p);
-        } catch (IOException e) {
-            LOG.debug("could not delete {}: {}", p, e.toString());
-        }
     }
 
     /** Ends the install thread; a job in flight is finished after the next start. */
