@@ -39,7 +39,7 @@ final class JobStore {
         Files.createDirectories(dir);
     }
 
-    /** @return every stored job; a file that cannot be read is skipped (named in the exception's suppressed list) */
+    /** @return every stored job, by job id; a file that cannot be read is an error naming it, never a lost job */
     List<Stored> all() throws IOException {
         List<Stored> out = new ArrayList<>();
         try (Stream<Path> files = Files.list(dir)) {
