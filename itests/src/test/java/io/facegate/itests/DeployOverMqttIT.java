@@ -5,7 +5,6 @@ import static org.junit.Assert.assertNotNull;
 import static org.junit.Assert.assertTrue;
 import static org.ops4j.pax.exam.karaf.options.KarafDistributionOption.editConfigurationFilePut;
 
-import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 import io.facegate.api.FaceEmbedder;
@@ -59,7 +58,6 @@ import org.osgi.framework.ServiceReference;
 @FixMethodOrder(MethodSorters.NAME_ASCENDING)
 public class DeployOverMqttIT extends FacegateTestSupport {
     private static final String PREFIX = "facegate/" + GATEWAY_ID;
-    private static final int CHUNK = 256 * 1024;
     private static final Pattern MODEL = Pattern.compile("\"model\":\\{\"id\":\"([^\"]+)\",\"version\":\"([^\"]+)\"}");
     private static final AtomicLong IDS = new AtomicLong();
     /** Release numbers only grow, across the tests of this class. */
@@ -344,16 +342,8 @@ public class DeployOverMqttIT extends FacegateTestSupport {
 
     /** Sends the artifact chunk by chunk; returns the job as the last reply has it (or the refusal). */
     private JsonObject push(String jobId, byte[] jar, SignedManifest envelope) throws Exception {
-        JsonElement env = JsonParser.parseString(new String(envelope.encode(), StandardCharsets.UTF_8));
-        int chunks = (jar.length + CHUNK - 1) / CHUNK;
         JsonObject reply = null;
-        for (int i = 0; i < chunks; i++) {
-            JsonObject r = jobId(jobId);
-            r.add("envelope", env);
-            r.addProperty("chunk", i);
-            r.addProperty("chunks", chunks);
-            r.addProperty("data", Base64.getEncoder().encodeToString(Arrays.copyOfRange(jar, i * CHUNK,
-                    Math.min(jar.length, (i + 1) * CHUNK))));
+        for (JsonObject r : DeployChunks.of(jobId, jar, envelope)) {
             reply = call("deploy/install", r);
             if (reply.get("code").getAsInt() != 200) {
                 return reply;

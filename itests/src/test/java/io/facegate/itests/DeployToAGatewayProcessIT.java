@@ -50,7 +50,6 @@ class DeployToAGatewayProcessIT {
     private static final String GATEWAY = "deploycrash";
     private static final String BASE = "facegate/" + GATEWAY;
     private static final String NEW_VERSION = "0.9.5";
-    private static final int CHUNK = 256 * 1024;
     private static final AtomicLong IDS = new AtomicLong();
 
     private final KeyPair key = Keys.generate();
@@ -183,15 +182,7 @@ class DeployToAGatewayProcessIT {
 
     /** Sends the artifact chunk by chunk; every chunk must be taken. */
     private void push(String jobId, byte[] jar, SignedManifest envelope) throws Exception {
-        JsonElement env = JsonParser.parseString(new String(envelope.encode(), StandardCharsets.UTF_8));
-        int chunks = (jar.length + CHUNK - 1) / CHUNK;
-        for (int i = 0; i < chunks; i++) {
-            JsonObject r = jobId(jobId);
-            r.add("envelope", env);
-            r.addProperty("chunk", i);
-            r.addProperty("chunks", chunks);
-            r.addProperty("data", Base64.getEncoder().encodeToString(Arrays.copyOfRange(jar, i * CHUNK,
-                    Math.min(jar.length, (i + 1) * CHUNK))));
+        for (JsonObject r : DeployChunks.of(jobId, jar, envelope)) {
             JsonObject reply = call("deploy/install", r);
             assertEquals(200, reply.get("code").getAsInt(), reply.toString());
         }
