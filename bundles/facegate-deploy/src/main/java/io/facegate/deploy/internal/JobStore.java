@@ -5,12 +5,9 @@ import com.google.gson.GsonBuilder;
 import com.google.gson.JsonObject;
 import io.facegate.api.deploy.DeployJob;
 import java.io.IOException;
-import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Base64;
@@ -18,8 +15,8 @@ import java.util.List;
 import java.util.stream.Stream;
 
 /**
- * The jobs on disk, one JSON file per job under {@code jobs/}, each replaced atomically (temporary file, fsync,
- * rename) at every step, so that after a power loss every job is in the last state it reached. The envelope of
+ * The jobs on disk, one JSON file per job under {@code jobs/}, each replaced atomically ({@link AtomicWrite}) at
+ * every step, so that after a power loss every job is in the last state it reached. The envelope of
  * each job is kept with it: a resumed transfer must come with the same one.
  */
 final class JobStore {
@@ -65,13 +62,8 @@ final class JobStore {
         o.addProperty("next_chunk", job.nextChunk());
         o.addProperty("updated", job.updated().toString());
         o.addProperty("envelope", Base64.getEncoder().encodeToString(envelope));
-        Path target = dir.resolve(job.jobId() + ".json");
-        Path tmp = dir.resolve(job.jobId() + ".json.tmp");
-        Files.write(tmp, gson.toJson(o).getBytes(StandardCharsets.UTF_8));
-        try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE)) {
-            ch.force(true);
-        }
-        Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        AtomicWrite.replace(dir.resolve(job.jobId() + ".json"), gson.toJson(o).getBytes(StandardCharsets.UTF_8),
+                AtomicWrite.NONE);
     }
 
     private Stored read(Path f) throws IOException {

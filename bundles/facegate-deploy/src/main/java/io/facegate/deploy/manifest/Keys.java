@@ -1,5 +1,6 @@
 package io.facegate.deploy.manifest;
 
+import io.facegate.deploy.internal.OwnerOnly;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.SeekableByteChannel;

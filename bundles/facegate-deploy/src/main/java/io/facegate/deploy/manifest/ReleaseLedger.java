@@ -1,5 +1,7 @@
 package io.facegate.deploy.manifest;
 
+import io.facegate.deploy.internal.AtomicWrite;
+import io.facegate.deploy.internal.OwnerOnly;
 import com.google.gson.stream.JsonWriter;
 import java.io.IOException;
 import java.io.StringWriter;

@@ -1,5 +1,6 @@
 package io.facegate.deploy.manifest;
 
+import io.facegate.deploy.internal.AtomicWrite;
 import static io.facegate.deploy.manifest.Fixtures.manifest;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;

@@ -1,4 +1,4 @@
-package io.facegate.deploy.manifest;
+package io.facegate.deploy.internal;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -14,23 +14,23 @@ import java.util.EnumSet;
  * disk, and is renamed over the old file; then the folder is forced so the rename survives a power cut. A crash at
  * any point leaves the old file or the new one, never a mix; a leftover {@code .tmp} was never committed.
  */
-final class AtomicWrite {
+public final class AtomicWrite {
     /** Test hook: called at each step before the rename; throwing there simulates a failure at that step. */
-    interface Fault {
+    public interface Fault {
         void at(String step) throws IOException;
     }
 
-    static final Fault NONE = step -> {
+    public static final Fault NONE = step -> {
     };
 
     private AtomicWrite() {
     }
 
-    static Path temp(Path target) {
+    public static Path temp(Path target) {
         return target.resolveSibling(target.getFileName() + ".tmp");
     }
 
-    static void replace(Path target, byte[] bytes, Fault fault) throws IOException {
+    public static void replace(Path target, byte[] bytes, Fault fault) throws IOException {
         Path tmp = temp(target);
         Files.deleteIfExists(tmp);
         try {
