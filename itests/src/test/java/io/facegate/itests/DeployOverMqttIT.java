@@ -84,6 +84,7 @@ public class DeployOverMqttIT extends FacegateTestSupport {
         options.add(editConfigurationFilePut("etc/io.facegate.mqtt.broker.cfg", "max_message_bytes",
                 String.valueOf(2 << 20)));
         options.add(editConfigurationFilePut("etc/io.facegate.deploy.cfg", "health_timeout_s", "20"));
+        options.add(editConfigurationFilePut("etc/io.facegate.deploy.cfg", "health_frames_wait_s", "8"));
         return options;
     }
 
@@ -217,49 +218,85 @@ public class DeployOverMqttIT extends FacegateTestSupport {
         String serving = awaitActiveModel(null);
         long failedBefore = pipeline.status().framesFailed();
         // validly signed, but its input normalisation turns every face into NaN: the self-test fails
-        byte[] jar = ModelBundles.mobileFaceNet(model(), "0.9.3", p -> {
+        byte[] nan = ModelBundles.mobileFaceNet(model(), "0.9.3", p -> {
             p.setProperty("model.version", "9");
             p.setProperty("model.input.mean", "NaN");
         });
-        push("job-nan", jar, sign(manifest(jar, "0.9.3", Target.gateway(GATEWAY_ID))));
-        JsonObject end = awaitEnd("job-nan");
-        assertEquals(end.toString(), "rolled_back", end.get("state").getAsString());
-        assertTrue(end.toString(), end.get("reason").getAsString().startsWith("health_check"));
-        assertEquals("the previous model serves again", serving, awaitActiveModel(serving));
-        assertEquals("the previous revision is back", bundles, bundles());
+        // validly signed, but it declares 256 dimensions where the network gives 192: the wrong output shape
+        byte[] shape = ModelBundles.mobileFaceNet(model(), "0.9.5", p -> {
+            p.setProperty("model.version", "11");
+            p.setProperty("model.embedding.size", "256");
+        });
+        for (byte[] jar : List.of(nan, shape)) {
+            String version = jar == nan ? "0.9.3" : "0.9.5";
+            String jobId = "job-bad-model-" + version;
+            push(jobId, jar, sign(manifest(jar, version, Target.gateway(GATEWAY_ID))));
+            JsonObject end = awaitEnd(jobId);
+            assertEquals(end.toString(), "rolled_back", end.get("state").getAsString());
+            assertTrue(end.toString(), end.get("reason").getAsString().startsWith("health_check"));
+            assertEquals("the previous model serves again", serving, awaitActiveModel(serving));
+            assertEquals("the previous revision is back", bundles, bundles());
+        }
+        long processed = pipeline.status().framesProcessed();
         for (int i = 0; i < 3; i++) {
             Photos.drop("obama3.jpg", "after-rollback-" + i + ".jpg");
         }
-        long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(2);
-        while (pipeline.status().framesProcessed() < 3 && System.nanoTime() < deadline) {
-            Thread.sleep(200);
-        }
+        awaitProcessed(processed + 3);
         assertEquals("frames still flow without failures", failedBefore, pipeline.status().framesFailed());
     }
 
     @Test
     public void d_aBundleWhoseImportsNothingExportsIsRefusedBeforeAnythingChanges() throws Exception {
         String bundles = bundles();
-        java.util.jar.Manifest mf = new java.util.jar.Manifest();
-        mf.getMainAttributes().put(java.util.jar.Attributes.Name.MANIFEST_VERSION, "1.0");
-        mf.getMainAttributes().putValue("Bundle-ManifestVersion", "2");
-        mf.getMainAttributes().putValue("Bundle-SymbolicName", "facegate-itest-orphan");
-        mf.getMainAttributes().putValue("Bundle-Version", "1.0.0");
-        mf.getMainAttributes().putValue("Import-Package", "io.facegate.api;version=\"[1.1,2)\","
-                + "io.facegate.nowhere;version=\"[9,10)\"");
-        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
-        new java.util.jar.JarOutputStream(out, mf).close();
-        byte[] jar = out.toByteArray();
-        Manifest m = Manifest.builder().name("facegate-itest-orphan").version("1.0.0").kind(Manifest.Kind.BUNDLE)
-                .artifact(ArtifactDigest.of(new ByteArrayInputStream(jar))).target(Target.gateway(GATEWAY_ID))
-                .release(RELEASES.incrementAndGet()).rollback(false).created(Instant.now())
-                .keyId(Keys.keyId(TRUSTED.getPublic())).build();
-        push("job-orphan", jar, sign(m));
+        byte[] jar = plainBundle("facegate-itest-orphan", "1.0.0", "Import-Package",
+                "io.facegate.api;version=\"[1.1,2)\",io.facegate.nowhere;version=\"[9,10)\"");
+        push("job-orphan", jar, sign(bundleManifest("facegate-itest-orphan", "1.0.0", jar)));
         JsonObject end = awaitEnd("job-orphan");
         assertEquals(end.toString(), "failed", end.get("state").getAsString());
         assertTrue(end.toString(), end.get("reason").getAsString().startsWith("unresolvable: Import-Package"
                 + " io.facegate.nowhere"));
         assertEquals("nothing was installed", bundles, bundles());
+
+        // the other direction: an update that would strand the bundles importing from it
+        byte[] lib = plainBundle("facegate-itest-lib", "1.0.0", "Export-Package",
+                "io.facegate.itest.lib;version=\"1.0.0\"");
+        byte[] user = plainBundle("facegate-itest-user", "1.0.0", "Import-Package",
+                "io.facegate.itest.lib;version=\"[1.0,2)\"");
+        push("job-lib", lib, sign(bundleManifest("facegate-itest-lib", "1.0.0", lib)));
+        assertEquals("done", awaitEnd("job-lib").get("state").getAsString());
+        push("job-user", user, sign(bundleManifest("facegate-itest-user", "1.0.0", user)));
+        assertEquals("done", awaitEnd("job-user").get("state").getAsString());
+        String installed = bundles();
+        byte[] lib2 = plainBundle("facegate-itest-lib", "2.0.0", "Export-Package",
+                "io.facegate.itest.lib;version=\"2.0.0\"");
+        push("job-lib2", lib2, sign(bundleManifest("facegate-itest-lib", "2.0.0", lib2)));
+        end = awaitEnd("job-lib2");
+        assertEquals(end.toString(), "failed", end.get("state").getAsString());
+        assertTrue(end.toString(), end.get("reason").getAsString().startsWith("unresolvable: facegate-itest-user"
+                + " imports io.facegate.itest.lib"));
+        assertEquals("nothing was changed", installed, bundles());
+    }
+
+    /** @return a bundle jar with no classes, its manifest having one more header */
+    private static byte[] plainBundle(String name, String version, String header, String value) throws Exception {
+        java.util.jar.Manifest mf = new java.util.jar.Manifest();
+        mf.getMainAttributes().put(java.util.jar.Attributes.Name.MANIFEST_VERSION, "1.0");
+        mf.getMainAttributes().putValue("Bundle-ManifestVersion", "2");
+        mf.getMainAttributes().putValue("Bundle-SymbolicName", name);
+        mf.getMainAttributes().putValue("Bundle-Version", version);
+        if (header != null) {
+            mf.getMainAttributes().putValue(header, value);
+        }
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        new java.util.jar.JarOutputStream(out, mf).close();
+        return out.toByteArray();
+    }
+
+    private static Manifest bundleManifest(String name, String version, byte[] jar) throws Exception {
+        return Manifest.builder().name(name).version(version).kind(Manifest.Kind.BUNDLE)
+                .artifact(ArtifactDigest.of(new ByteArrayInputStream(jar))).target(Target.gateway(GATEWAY_ID))
+                .release(RELEASES.incrementAndGet()).rollback(false).created(Instant.now())
+                .keyId(Keys.keyId(TRUSTED.getPublic())).build();
     }
 
     @Test
@@ -297,6 +334,191 @@ public class DeployOverMqttIT extends FacegateTestSupport {
     }
 
     /** @return every bundle with version and state, for "nothing changed" */
+    @Test
+    public void f_aBundleThatBreaksThePipelineIsRolledBackByItself() throws Exception {
+        String bundles = bundles();
+        byte[] jar = brokenAlignerBundle();
+        Manifest m = bundleManifest("facegate-itest-broken-aligner", "1.0.0", jar);
+        java.util.concurrent.atomic.AtomicBoolean ended = new java.util.concurrent.atomic.AtomicBoolean();
+        Thread feeder = new Thread(() -> {
+            try {
+                for (int i = 0; !ended.get() && i < 400; i++) {
+                    Photos.drop("obama3.jpg", String.format("broken-%03d.jpg", i));
+                    Thread.sleep(250);
+                }
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        });
+        feeder.start();
+        JsonObject end;
+        try {
+            push("job-broken-aligner", jar, sign(m));
+            end = awaitEnd("job-broken-aligner");
+        } finally {
+            ended.set(true);
+            feeder.join();
+        }
+        // it installed, started and registered its aligner: only the frames that failed after it tell
+        assertEquals(end.toString(), "rolled_back", end.get("state").getAsString());
+        String reason = end.get("reason").getAsString();
+        assertTrue(reason, reason.startsWith("health_check: pipeline: "));
+        assertTrue(reason, reason.contains("fails on purpose"));
+        assertEquals("the new bundle is gone", bundles, bundles());
+        Thread.sleep(2000); // frames that were in flight at the rollback
+        long failed = pipeline.status().framesFailed();
+        long processed = pipeline.status().framesProcessed();
+        for (int i = 0; i < 3; i++) {
+            Photos.drop("obama3.jpg", "after-broken-" + i + ".jpg");
+        }
+        awaitProcessed(processed + 3);
+        assertEquals("the shipped aligner serves again: no frame fails", failed, pipeline.status().framesFailed());
+    }
+
+    @Test
+    public void g_anArtifactFetchedFromAUrlResumesAfterABrokenDownloadAndIsCheckedAsAnyOther() throws Exception {
+        byte[] jar = ModelBundles.mobileFaceNet(model(), "0.9.6", p -> p.setProperty("model.version", "12"));
+        SignedManifest envelope = sign(manifest(jar, "0.9.6", Target.gateway(GATEWAY_ID)));
+        byte[] tampered = jar.clone();
+        tampered[tampered.length / 2] ^= 1;
+        String serving = awaitActiveModel(null);
+        try (ArtifactServer bad = new ArtifactServer(tampered, -1)) {
+            JsonObject reply = call("deploy/install", urlRequest("job-url-tampered", envelope, bad.url("m.jar")));
+            assertEquals(reply.toString(), 200, reply.get("code").getAsInt());
+            JsonObject end = awaitEnd("job-url-tampered");
+            assertEquals(end.toString(), "failed", end.get("state").getAsString());
+            assertTrue(end.toString(), end.get("reason").getAsString().startsWith("hash_mismatch"));
+            assertEquals("the model that served still serves", serving, activeModel());
+        }
+        try (ArtifactServer server = new ArtifactServer(jar, 1_000_000)) {
+            JsonObject reply = call("deploy/install", urlRequest("job-url", sign(manifest(jar, "0.9.6",
+                    Target.gateway(GATEWAY_ID))), server.url("m.jar?token=t0ps3cret")));
+            assertEquals(reply.toString(), 200, reply.get("code").getAsInt());
+            JsonObject end = awaitEnd("job-url");
+            assertEquals(end.toString(), "done", end.get("state").getAsString());
+            assertEquals("mobilefacenet-112:12", awaitActiveModel("mobilefacenet-112:12"));
+            List<String> ranges = server.ranges();
+            assertTrue(ranges.toString(), ranges.size() >= 2 && ranges.get(0).equals("-"));
+            assertTrue("the broken download resumed where it stopped: " + ranges,
+                    ranges.get(1).startsWith("bytes=") && !ranges.get(1).equals("bytes=0-"));
+        }
+    }
+
+    @Test
+    public void h_uninstallRemovesABundleOnceRefusesCoreBundlesAndUndoesARemovalThatStallsThePipeline()
+            throws Exception {
+        byte[] extra = plainBundle("facegate-itest-extra", "1.0.0", null, null);
+        push("job-extra", extra, sign(bundleManifest("facegate-itest-extra", "1.0.0", extra)));
+        assertEquals("done", awaitEnd("job-extra").get("state").getAsString());
+        String withExtra = bundles();
+        assertTrue(withExtra, withExtra.contains("facegate-itest-extra:1.0.0"));
+
+        SignedManifest remove = sign(removal("facegate-itest-extra", "1.0.0", Manifest.Kind.BUNDLE));
+        assertEquals(200, call("deploy/uninstall", envelopeRequest("job-rm-extra", remove)).get("code").getAsInt());
+        JsonObject end = awaitEnd("job-rm-extra");
+        assertEquals(end.toString(), "done", end.get("state").getAsString());
+        String without = bundles();
+        assertTrue(without, !without.contains("facegate-itest-extra"));
+        JsonObject replay = call("deploy/uninstall", envelopeRequest("job-rm-extra-again", remove));
+        assertEquals(replay.toString(), 403, replay.get("code").getAsInt());
+        assertTrue(replay.toString(), replay.get("message").getAsString().startsWith("stale_release"));
+
+        JsonObject needed = call("deploy/uninstall", envelopeRequest("job-rm-lib", sign(removal("facegate-itest-lib",
+                "1.0.0", Manifest.Kind.BUNDLE))));
+        assertEquals(needed.toString(), 409, needed.get("code").getAsInt());
+        assertTrue(needed.toString(), needed.get("message").getAsString().contains("facegate-itest-user imports"
+                + " io.facegate.itest.lib"));
+
+        JsonObject core = call("deploy/uninstall", envelopeRequest("job-rm-mqtt", sign(removal("facegate-mqtt",
+                bundleVersion("facegate-mqtt"), Manifest.Kind.BUNDLE))));
+        assertEquals(core.toString(), 400, core.get("code").getAsInt());
+        assertEquals("nothing changed", without, bundles());
+
+        // the only model goes: the pipeline stalls without an embedder, and the removal is undone
+        String serving = awaitActiveModel(null);
+        long processed = pipeline.status().framesProcessed();
+        java.util.concurrent.atomic.AtomicBoolean ended = new java.util.concurrent.atomic.AtomicBoolean();
+        Thread feeder = new Thread(() -> {
+            try {
+                for (int i = 0; !ended.get() && i < 400; i++) {
+                    Photos.drop("obama3.jpg", String.format("uninstall-%03d.jpg", i));
+                    Thread.sleep(500);
+                }
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        });
+        feeder.start();
+        try {
+            JsonObject r = call("deploy/uninstall", envelopeRequest("job-rm-model", sign(removal(
+                    ModelBundles.SYMBOLIC_NAME, bundleVersion(ModelBundles.SYMBOLIC_NAME), Manifest.Kind.MODEL))));
+            assertEquals(r.toString(), 200, r.get("code").getAsInt());
+            end = awaitEnd("job-rm-model");
+        } finally {
+            ended.set(true);
+            feeder.join();
+        }
+        assertEquals(end.toString(), "rolled_back", end.get("state").getAsString());
+        assertTrue(end.toString(), end.get("reason").getAsString().startsWith("health_check: pipeline: frames wait"
+                + " for FaceEmbedder"));
+        assertEquals("the model serves again", serving, awaitActiveModel(serving));
+        awaitProcessed(processed + 3);
+    }
+
+    private Manifest removal(String name, String version, Manifest.Kind kind) {
+        return Manifest.builder().name(name).version(version).kind(kind).noArtifact().uninstall(true)
+                .target(Target.gateway(GATEWAY_ID)).release(RELEASES.incrementAndGet()).rollback(false)
+                .created(Instant.now()).keyId(Keys.keyId(TRUSTED.getPublic())).build();
+    }
+
+    private String bundleVersion(String symbolicName) {
+        return Arrays.stream(bundleContext.getBundles()).filter(b -> symbolicName.equals(b.getSymbolicName()))
+                .findFirst().orElseThrow().getVersion().toString();
+    }
+
+    private static JsonObject envelopeRequest(String jobId, SignedManifest envelope) {
+        JsonObject request = jobId(jobId);
+        request.add("envelope", JsonParser.parseString(new String(envelope.encode(), StandardCharsets.UTF_8)));
+        return request;
+    }
+
+    private static JsonObject urlRequest(String jobId, SignedManifest envelope, String url) {
+        JsonObject request = envelopeRequest(jobId, envelope);
+        request.addProperty("url", url);
+        return request;
+    }
+
+    /** @return a bundle jar holding {@link io.facegate.itests.broken.BrokenAligner} and nothing else */
+    private static byte[] brokenAlignerBundle() throws Exception {
+        String entry = "io/facegate/itests/broken/BrokenAligner.class";
+        java.util.jar.Manifest mf = new java.util.jar.Manifest();
+        java.util.jar.Attributes a = mf.getMainAttributes();
+        a.put(java.util.jar.Attributes.Name.MANIFEST_VERSION, "1.0");
+        a.putValue("Bundle-ManifestVersion", "2");
+        a.putValue("Bundle-SymbolicName", "facegate-itest-broken-aligner");
+        a.putValue("Bundle-Version", "1.0.0");
+        a.putValue("Bundle-Activator", "io.facegate.itests.broken.BrokenAligner");
+        a.putValue("Import-Package", "io.facegate.api;version=\"[1.0,2)\",org.osgi.framework;version=\"[1.8,2)\"");
+        a.putValue("Provide-Capability", "osgi.service;objectClass:List<String>=\"io.facegate.api.FaceAligner\"");
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        try (java.util.jar.JarOutputStream jar = new java.util.jar.JarOutputStream(out, mf);
+             java.io.InputStream in = DeployOverMqttIT.class.getResourceAsStream("/" + entry)) {
+            assertNotNull("the compiled BrokenAligner is in the test probe", in);
+            jar.putNextEntry(new java.util.jar.JarEntry(entry));
+            in.transferTo(jar);
+            jar.closeEntry();
+        }
+        return out.toByteArray();
+    }
+
+    private void awaitProcessed(long count) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(2);
+        while (pipeline.status().framesProcessed() < count && System.nanoTime() < deadline) {
+            Thread.sleep(200);
+        }
+        assertTrue("the pipeline processed " + count + " frames", pipeline.status().framesProcessed() >= count);
+    }
+
     private String bundles() {
         TreeSet<String> all = new TreeSet<>();
         for (Bundle b : bundleContext.getBundles()) {

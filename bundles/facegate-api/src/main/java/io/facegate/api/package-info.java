@@ -10,7 +10,7 @@
  * thread-safe.
  */
 @Export
-@Version("1.1.0")
+@Version("1.2.0")
 package io.facegate.api;
 
 import org.osgi.annotation.bundle.Export;

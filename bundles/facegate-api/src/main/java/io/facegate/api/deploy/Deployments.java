@@ -1,6 +1,7 @@
 package io.facegate.api.deploy;
 
 import io.facegate.api.operations.OperationException;
+import java.net.URI;
 import java.util.List;
 import org.osgi.annotation.versioning.ProviderType;
 
@@ -28,6 +29,42 @@ public interface Deployments {
      *                            413 artifact larger than allowed; 503 no space or agent busy
      */
     DeployJob receive(ArtifactChunk chunk) throws OperationException;
+
+    /**
+     * Starts a job whose artifact the gateway downloads itself from an http(s) URL, instead of receiving it in
+     * chunks. The envelope is checked before anything is downloaded; the download resumes where it broke (also
+     * after a restart), and the artifact is checked, installed and health-checked as a received one.
+     *
+     * @param jobId     the operator's id of this job
+     * @param envelope  the signed envelope of the artifact's manifest
+     * @param url       where the artifact is, {@code http} or {@code https}
+     * @param gatewayId this gateway's id, for the manifest's target
+     * @param groups    this gateway's groups
+     * @return the job, {@code receiving} while the download runs
+     * @throws OperationException 400 malformed request or URL; 403 refused envelope (as for {@link #receive}); 409 a
+     *                            job id reused for another artifact; 413 artifact larger than allowed
+     * @since 1.1
+     */
+    DeployJob fetch(String jobId, byte[] envelope, URI url, String gatewayId, List<String> groups)
+            throws OperationException;
+
+    /**
+     * Removes a bundle or model bundle, by a signed manifest with {@code "uninstall": true} that names its
+     * symbolic name, the version installed now and a new release number. The pipeline is health-checked after the
+     * removal; when it fails, the removed revision is put back ({@code rolled_back}). A removed artifact that this
+     * agent had installed can come back by a signed rollback to its release while the gateway keeps it.
+     *
+     * @param jobId     the operator's id of this job
+     * @param envelope  the signed envelope of the uninstall manifest
+     * @param gatewayId this gateway's id, for the manifest's target
+     * @param groups    this gateway's groups
+     * @return the job
+     * @throws OperationException 400 if the manifest is not an uninstall, or names a bundle the gateway cannot do
+     *                            without; 403 refused envelope; 404 no such bundle at that version; 409 a job id
+     *                            reused
+     * @since 1.1
+     */
+    DeployJob uninstall(String jobId, byte[] envelope, String gatewayId, List<String> groups) throws OperationException;
 
     /**
      * Goes back to an earlier release that this gateway accepted and still keeps, without a transfer: the envelope's

@@ -4,7 +4,7 @@
  * ({@link io.facegate.api.deploy.DeployListener}). The MQTT commands {@code deploy/*} call it.
  */
 @Export
-@Version("1.0.0")
+@Version("1.1.0")
 package io.facegate.api.deploy;
 
 import org.osgi.annotation.bundle.Export;

@@ -1,16 +1,14 @@
 package io.facegate.deploy.internal;
 
 import io.facegate.deploy.manifest.Manifest;
-import io.facegate.deploy.manifest.ReleaseLedger;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URL;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.util.HashSet;
+import java.util.Comparator;
 import java.util.List;
-import java.util.Set;
 import java.util.jar.JarFile;
 import java.util.stream.Stream;
 import org.osgi.framework.Bundle;
@@ -20,7 +18,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The agent's files: transfers in {@code incoming/<job>.part}; under {@code artifacts/<name>/} the jar of every
- * accepted release ({@code <release>.jar}, the last {@value #KEPT_RELEASES} kept for rollbacks), the revision that
+ * accepted release ({@code <release>.jar}, the {@value #KEPT_RELEASES} highest that did not fail kept for rollbacks), the revision that
  * ran before a job ({@code previous-<job>.jar} and the location it was installed from), and the jar this agent
  * installed last ({@code current.jar}).
  */
@@ -69,6 +67,11 @@ final class ArtifactFiles {
         Files.writeString(locationOf(previous), b.getLocation());
     }
 
+    /** Forgets what this agent installed last of a bundle that was removed; its release jars stay for a rollback. */
+    void removed(String name) {
+        deleteQuietly(artifacts.resolve(name).resolve("current.jar"));
+    }
+
     /** Records what this agent installed last, for the next job's {@link #keepRunning}. */
     void installed(Manifest m) {
         try {
@@ -97,22 +100,28 @@ final class ArtifactFiles {
         return new URL(b.getLocation()).openStream(); // Karaf resolves mvn: and file: locations
     }
 
-    /** Deletes the jars of releases older than the last {@value #KEPT_RELEASES} accepted ones. */
-    void prune(String name, List<ReleaseLedger.Accepted> history) {
-        Set<String> keep = new HashSet<>(Set.of("current.jar"));
-        for (int k = Math.max(0, history.size() - KEPT_RELEASES); k < history.size(); k++) {
-            keep.add(history.get(k).release() + ".jar");
-        }
+    /**
+     * Deletes the jars of all but the {@value #KEPT_RELEASES} highest releases on disk. Releases that failed their
+     * health check are deleted when they fail ({@link #forget}), so they never take the place of one that served.
+     */
+    void prune(String name) {
         try (Stream<Path> files = Files.list(artifacts.resolve(name))) {
-            for (Path f : files.toList()) {
-                String n = f.getFileName().toString();
-                if (n.matches("\\d+\\.jar") && !keep.contains(n)) {
-                    deleteQuietly(f);
-                }
-            }
+            List<Path> releases = files.filter(f -> f.getFileName().toString().matches("\\d{1,19}\\.jar"))
+                    .sorted(Comparator.comparingLong(ArtifactFiles::releaseOf).reversed()).toList();
+            releases.stream().skip(KEPT_RELEASES).forEach(ArtifactFiles::deleteQuietly);
         } catch (IOException e) {
             LOG.debug("could not prune the artifacts of {}: {}", name, e.toString());
         }
+    }
+
+    /** Deletes a release's jar: it failed, and a failed release is never installed again. */
+    void forget(Manifest m) {
+        deleteQuietly(artifact(m));
+    }
+
+    private static long releaseOf(Path jar) {
+        String n = jar.getFileName().toString();
+        return Long.parseLong(n.substring(0, n.length() - ".jar".length()));
     }
 
     static Path locationOf(Path previous) {

@@ -1,5 +1,7 @@
 package io.facegate.deploy.internal;
 
+import io.facegate.api.Pipeline;
+import io.facegate.api.PipelineStatus;
 import io.facegate.api.deploy.ArtifactChunk;
 import io.facegate.api.deploy.DeployJob;
 import io.facegate.api.deploy.DeployListener;
@@ -14,6 +16,7 @@ import io.facegate.deploy.manifest.SignedManifest;
 import io.facegate.deploy.manifest.TrustedKeys;
 import io.facegate.deploy.manifest.VerificationException;
 import java.io.IOException;
+import java.net.URI;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -42,6 +45,7 @@ import org.osgi.service.component.annotations.Deactivate;
 import org.osgi.service.component.annotations.Reference;
 import org.osgi.service.component.annotations.ReferenceCardinality;
 import org.osgi.service.component.annotations.ReferencePolicy;
+import org.osgi.service.component.annotations.ReferencePolicyOption;
 import org.osgi.service.metatype.annotations.AttributeDefinition;
 import org.osgi.service.metatype.annotations.Designate;
 import org.osgi.service.metatype.annotations.ObjectClassDefinition;
@@ -63,6 +67,13 @@ public final class DeployAgent implements Deployments {
     private static final Logger LOG = LoggerFactory.getLogger(DeployAgent.class);
     private static final Pattern JOB_ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,63}");
     private static final String LOCATION_PREFIX = "facegate-deploy:";
+    private static final int FETCH_CONNECT_TIMEOUT_MS = 10_000;
+    private static final int FETCH_READ_TIMEOUT_MS = 30_000;
+    private static final int FETCH_ATTEMPTS = 8;
+    private static final long FETCH_BACKOFF_MS = 1_000;
+    /** Without these the gateway could not be reached to put anything back: never removed remotely. */
+    private static final List<String> NEEDED_FOR_REMOTE_ACCESS = List.of("facegate-deploy", "facegate-api",
+            "facegate-mqtt", "facegate-mqtt-broker");
 
     /** Configuration of the deployment agent. */
     @ObjectClassDefinition(name = "facegate deployment agent",
@@ -91,6 +102,16 @@ public final class DeployAgent implements Deployments {
         @AttributeDefinition(name = "health_timeout_s", description = "How long a new revision has to become"
                 + " active and register its services (a model: its FaceEmbedder) before it is rolled back")
         int health__timeout__s() default 60;
+
+        /** @return frames to watch */
+        @AttributeDefinition(name = "health_frames", description = "How many frames the pipeline must process"
+                + " after an update, none failing, for the update to be kept; 0 skips this part of the check")
+        int health__frames() default 3;
+
+        /** @return how long to wait for those frames */
+        @AttributeDefinition(name = "health_frames_wait_s", description = "How long to wait for those frames; a"
+                + " gateway whose cameras deliver none in this time keeps the update on the other checks")
+        int health__frames__wait__s() default 20;
     }
 
     private final BundleContext context;
@@ -98,17 +119,19 @@ public final class DeployAgent implements Deployments {
     private final List<String> revoked;
     private final long maxArtifactBytes;
     private final long healthTimeoutMs;
+    private final int healthFrames;
+    private final long healthFramesWaitMs;
     private final ArtifactFiles files;
     private final BundleOps bundles;
     private final JobStore store;
     private final ReleaseLedger ledger;
     private final Map<String, JobStore.Stored> jobs = new LinkedHashMap<>();
     private final List<DeployListener> listeners = new CopyOnWriteArrayList<>();
-    private final ExecutorService worker = Executors.newSingleThreadExecutor(r -> {
-        Thread t = new Thread(r, "facegate-deploy");
-        t.setDaemon(true);
-        return t;
-    });
+    private final ExecutorService worker = thread("facegate-deploy");
+    /** Downloads run beside installs, so that a slow server never holds up a job that is ready. */
+    private final ExecutorService downloads = thread("facegate-deploy-fetch");
+    private final HttpFetch http = new HttpFetch(FETCH_CONNECT_TIMEOUT_MS, FETCH_READ_TIMEOUT_MS, FETCH_ATTEMPTS,
+            FETCH_BACKOFF_MS);
 
     /**
      * @param context this bundle's context
@@ -121,9 +144,13 @@ public final class DeployAgent implements Deployments {
         this.keysDir = config.keys__dir().isBlank()
                 ? Path.of(context.getProperty("karaf.etc"), TrustedKeys.DEFAULT_DIRECTORY) : Path.of(config.keys__dir());
         this.revoked = List.of(config.revoked__keys());
-        if (config.max__artifact__bytes() < 1024 || config.health__timeout__s() < 1) {
-            throw new IllegalArgumentException("max_artifact_bytes must be >= 1024 and health_timeout_s >= 1");
+        if (config.max__artifact__bytes() < 1024 || config.health__timeout__s() < 1 || config.health__frames() < 0
+                || config.health__frames__wait__s() < 1) {
+            throw new IllegalArgumentException("max_artifact_bytes must be >= 1024, health_timeout_s >= 1,"
+                    + " health_frames >= 0 and health_frames_wait_s >= 1");
         }
+        this.healthFrames = config.health__frames();
+        this.healthFramesWaitMs = TimeUnit.SECONDS.toMillis(config.health__frames__wait__s());
         this.maxArtifactBytes = config.max__artifact__bytes();
         this.healthTimeoutMs = TimeUnit.SECONDS.toMillis(config.health__timeout__s());
         Path work = config.work__dir().isBlank()
@@ -138,6 +165,8 @@ public final class DeployAgent implements Deployments {
             if (DeployJob.VERIFIED.equals(state) || DeployJob.INSTALLING.equals(state)
                     || DeployJob.HEALTH_CHECKING.equals(state)) {
                 worker.execute(() -> recover(s.job().jobId()));
+            } else if (DeployJob.RECEIVING.equals(state) && s.source() != null) {
+                downloads.execute(() -> download(s.job().jobId())); // resumes where the file on disk ends
             }
         }
         LOG.info("deployment agent ready: keys in {}, {} jobs on record, work folder {}", keysDir, jobs.size(), work);
@@ -152,21 +181,47 @@ public final class DeployAgent implements Deployments {
         listeners.remove(l);
     }
 
-    @Override
-    public synchronized DeployJob receive(ArtifactChunk chunk) throws OperationException {
-        if (!JOB_ID.matcher(chunk.jobId()).matches()) {
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
+    volatile Pipeline pipeline;
+
+    private static ExecutorService thread(String name) {
+        return Executors.newSingleThreadExecutor(r -> {
+            Thread t = new Thread(r, name);
+            t.setDaemon(true);
+            return t;
+        });
+    }
+
+    private static void checkJobId(String jobId) throws OperationException {
+        if (!JOB_ID.matcher(jobId).matches()) {
             throw new OperationException(OperationException.BAD_REQUEST, "job_id must be 1-64 of A-Z a-z 0-9 . _ -"
                     + " starting with a letter or digit");
         }
+    }
+
+    /** @return the job this id already names (a retried request), or {@code null} for a new one */
+    private JobStore.Stored known(String jobId, byte[] envelope) throws OperationException {
+        JobStore.Stored known = jobs.get(jobId);
+        if (known != null && !Arrays.equals(known.envelope(), envelope)) {
+            throw new OperationException(OperationException.CONFLICT, "job " + jobId
+                    + " is another artifact's; use a new job_id");
+        }
+        return known;
+    }
+
+    @Override
+    public synchronized DeployJob receive(ArtifactChunk chunk) throws OperationException {
+        checkJobId(chunk.jobId());
         if (chunk.count() < 1 || chunk.index() < 0 || chunk.index() >= chunk.count()) {
             throw new OperationException(OperationException.BAD_REQUEST, "chunk index " + chunk.index()
                     + " of " + chunk.count() + " chunks");
         }
-        JobStore.Stored known = jobs.get(chunk.jobId());
+        JobStore.Stored known = known(chunk.jobId(), chunk.envelope());
         if (known != null) {
-            if (!Arrays.equals(known.envelope(), chunk.envelope())) {
+            if (known.source() != null) {
                 throw new OperationException(OperationException.CONFLICT, "job " + chunk.jobId()
-                        + " is another artifact's; use a new job_id");
+                        + " downloads its artifact from a URL; it takes no chunks");
             }
             if (!DeployJob.RECEIVING.equals(known.job().state()) || chunk.index() < known.job().nextChunk()) {
                 return known.job(); // a retried chunk, or a job that moved on: answered as it stands
@@ -182,6 +237,7 @@ public final class DeployAgent implements Deployments {
                     + ": a transfer starts with chunk 0");
         }
         Manifest m = verify(chunk);
+        requireArtifact(m);
         DeployJob job = new DeployJob(chunk.jobId(), m.name(), m.version(), m.kind().code(), m.release(),
                 DeployJob.RECEIVING, null, 0, m.size(), 0, Instant.now());
         JobStore.Stored started = new JobStore.Stored(job, chunk.envelope().clone());
@@ -194,22 +250,74 @@ public final class DeployAgent implements Deployments {
     }
 
     @Override
-    public synchronized DeployJob rollback(String jobId, byte[] envelope, String gatewayId, List<String> groups)
+    public synchronized DeployJob fetch(String jobId, byte[] envelope, URI url, String gatewayId, List<String> groups)
             throws OperationException {
-        if (!JOB_ID.matcher(jobId).matches()) {
-            throw new OperationException(OperationException.BAD_REQUEST, "job_id must be 1-64 of A-Z a-z 0-9 . _ -"
-                    + " starting with a letter or digit");
+        checkJobId(jobId);
+        if (url == null || !("https".equals(url.getScheme()) || "http".equals(url.getScheme()))
+                || url.getHost() == null || url.getRawFragment() != null) {
+            throw new OperationException(OperationException.BAD_REQUEST, "url must be an absolute http or https URL"
+                    + " without a fragment");
         }
-        JobStore.Stored known = jobs.get(jobId);
+        JobStore.Stored known = known(jobId, envelope);
         if (known != null) {
-            if (!Arrays.equals(known.envelope(), envelope)) {
-                throw new OperationException(OperationException.CONFLICT, "job " + jobId
-                        + " is another artifact's; use a new job_id");
-            }
+            return known.job(); // a retried request: the download runs, or ran
+        }
+        Manifest m = verify(jobId, envelope, gatewayId, groups);
+        requireArtifact(m);
+        DeployJob job = new DeployJob(jobId, m.name(), m.version(), m.kind().code(), m.release(),
+                DeployJob.RECEIVING, null, 0, m.size(), 0, Instant.now());
+        ArtifactFiles.deleteQuietly(files.part(jobId));
+        save(new JobStore.Stored(job, envelope.clone(), url.toString()));
+        LOG.info("deploy job {}: downloading {} {} ({} bytes) from {}", jobId, m.name(), m.version(), m.size(),
+                HttpFetch.describe(url));
+        downloads.execute(() -> download(jobId));
+        return job;
+    }
+
+    @Override
+    public synchronized DeployJob uninstall(String jobId, byte[] envelope, String gatewayId, List<String> groups)
+            throws OperationException {
+        checkJobId(jobId);
+        JobStore.Stored known = known(jobId, envelope);
+        if (known != null) {
             return known.job(); // a retried request
         }
         Manifest m = verify(jobId, envelope, gatewayId, groups);
-        if (!m.rollback()) {
+        if (!m.uninstall()) {
+            throw new OperationException(OperationException.BAD_REQUEST, "deploy/uninstall takes a manifest with"
+                    + " \"uninstall\": true");
+        }
+        if (NEEDED_FOR_REMOTE_ACCESS.contains(m.name()) || m.name().equals(context.getBundle().getSymbolicName())) {
+            throw new OperationException(OperationException.BAD_REQUEST, m.name() + " cannot be removed remotely:"
+                    + " without it this gateway could not be reached to undo it");
+        }
+        Bundle b = bundles.find(m.name());
+        if (b == null || !b.getVersion().equals(Version.parseVersion(m.version()))) {
+            throw new OperationException(OperationException.NOT_FOUND, "no bundle " + m.name() + " " + m.version()
+                    + (b == null ? "" : " (" + b.getVersion() + " is installed)"));
+        }
+        List<String> stranded = ResolutionCheck.stranded(new Attributes(), context, b);
+        if (!stranded.isEmpty()) {
+            throw new OperationException(OperationException.CONFLICT, "removing " + m.name() + " would leave"
+                    + " bundles unresolved (" + String.join("; ", stranded) + "); remove those first");
+        }
+        DeployJob job = new DeployJob(jobId, m.name(), m.version(), m.kind().code(), m.release(),
+                DeployJob.VERIFIED, null, 0, 0, 0, Instant.now());
+        save(new JobStore.Stored(job, envelope.clone()));
+        worker.execute(() -> remove(jobId));
+        return job;
+    }
+
+    @Override
+    public synchronized DeployJob rollback(String jobId, byte[] envelope, String gatewayId, List<String> groups)
+            throws OperationException {
+        checkJobId(jobId);
+        JobStore.Stored known = known(jobId, envelope);
+        if (known != null) {
+            return known.job(); // a retried request
+        }
+        Manifest m = verify(jobId, envelope, gatewayId, groups);
+        if (!m.rollback()) { // an uninstall manifest is never a rollback (Manifest refuses both)
             throw new OperationException(OperationException.BAD_REQUEST, "deploy/rollback takes a manifest with"
                     + " \"rollback\": true naming an earlier release; send other artifacts with deploy/install");
         }
@@ -259,6 +367,14 @@ public final class DeployAgent implements Deployments {
         return m;
     }
 
+    private static void requireArtifact(Manifest m) throws OperationException {
+        if (m.uninstall() || m.rollback()) {
+            throw new OperationException(OperationException.BAD_REQUEST, "a manifest with \""
+                    + (m.uninstall() ? "uninstall" : "rollback") + "\": true goes with deploy/"
+                    + (m.uninstall() ? "uninstall" : "rollback") + ", not deploy/install");
+        }
+    }
+
     private DeployJob append(JobStore.Stored s, ArtifactChunk chunk) throws OperationException {
         DeployJob j = s.job();
         long received = j.received() + chunk.data().length;
@@ -276,27 +392,54 @@ public final class DeployAgent implements Deployments {
         }
         boolean last = chunk.index() == chunk.count() - 1;
         DeployJob next = with(j, DeployJob.RECEIVING, null, received, chunk.index() + 1);
-        JobStore.Stored updated = save(new JobStore.Stored(next, s.envelope()));
-        if (!last) {
-            return next;
-        }
+        JobStore.Stored updated = save(s.with(next));
+        return last ? transferred(updated) : next;
+    }
+
+    /** The whole artifact is in: checks its size and hash, keeps it under its release and queues the install. */
+    private synchronized DeployJob transferred(JobStore.Stored s) {
+        String jobId = s.job().jobId();
         Manifest m = manifest(s.envelope());
         try {
-            ManifestVerifier.verifyArtifact(m, files.part(j.jobId()));
+            ManifestVerifier.verifyArtifact(m, files.part(jobId));
         } catch (VerificationException e) {
-            ArtifactFiles.deleteQuietly(files.part(j.jobId()));
-            return finish(updated, DeployJob.FAILED, e.reason().code() + ": " + e.getMessage());
+            ArtifactFiles.deleteQuietly(files.part(jobId));
+            return finish(s, DeployJob.FAILED, e.reason().code() + ": " + e.getMessage());
         } catch (IOException e) {
-            return finish(updated, DeployJob.FAILED, "io: " + e.getMessage());
+            return finish(s, DeployJob.FAILED, "io: " + e.getMessage());
         }
         try {
-            files.store(j.jobId(), m);
+            files.store(jobId, m);
         } catch (IOException e) {
-            return finish(updated, DeployJob.FAILED, "io: " + e.getMessage());
+            return finish(s, DeployJob.FAILED, "io: " + e.getMessage());
         }
-        DeployJob verified = finish(updated, DeployJob.VERIFIED, null);
-        worker.execute(() -> install(j.jobId()));
+        DeployJob verified = finish(s, DeployJob.VERIFIED, null);
+        worker.execute(() -> install(jobId));
         return verified;
+    }
+
+    /** Downloads a fetched job's artifact (on the download thread), then checks it as a received one. */
+    private void download(String jobId) {
+        JobStore.Stored s = stored(jobId);
+        Manifest m = manifest(s.envelope());
+        try {
+            http.fetch(URI.create(s.source()), files.part(jobId), m.size(), held -> progress(jobId, held));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return; // the agent stops: the download resumes after the next start
+        } catch (IOException e) {
+            ArtifactFiles.deleteQuietly(files.part(jobId));
+            LOG.warn("deploy job {}: download from {} failed: {}", jobId, HttpFetch.describe(URI.create(s.source())),
+                    e.getMessage());
+            transition(jobId, DeployJob.FAILED, "fetch: " + e.getMessage() + " (nothing was changed)");
+            return;
+        }
+        transferred(stored(jobId));
+    }
+
+    private synchronized void progress(String jobId, long held) {
+        JobStore.Stored s = jobs.get(jobId);
+        save(s.with(with(s.job(), DeployJob.RECEIVING, null, held, 0)));
     }
 
     @Override
@@ -341,7 +484,9 @@ public final class DeployAgent implements Deployments {
             return;
         }
         Bundle existing = bundles.find(m.name());
-        List<String> unresolved = ResolutionCheck.unsatisfied(main, context, existing);
+        List<String> unresolved = new ArrayList<>(ResolutionCheck.unsatisfied(main, context, existing));
+        ResolutionCheck.stranded(main, context, existing)
+                .forEach(line -> unresolved.add(line + ", which the new revision does not export"));
         if (!unresolved.isEmpty()) {
             finish(s, DeployJob.FAILED, "unresolvable: " + String.join("; ", unresolved)
                     + " (nothing was changed)");
@@ -380,6 +525,9 @@ public final class DeployAgent implements Deployments {
         String problem;
         try {
             problem = HealthCheck.await(installed, services, healthTimeoutMs);
+            if (problem == null) {
+                problem = watchFrames(jobId, pipelineStatus());
+            }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return; // the agent stops; the job is finished after the restart
@@ -400,9 +548,120 @@ public final class DeployAgent implements Deployments {
         ArtifactFiles.deletePrevious(previous);
         files.installed(m);
         transition(jobId, DeployJob.DONE, null);
-        files.prune(m.name(), ledger.history(m.name()));
+        files.prune(m.name());
         LOG.info("deploy job {}: {} {} (release {}) installed and healthy", jobId, m.name(), m.version(),
                 m.release());
+    }
+
+    /** @return the pipeline's counters now, or {@code null} when this gateway runs no pipeline */
+    private PipelineStatus pipelineStatus() {
+        Pipeline p = pipeline;
+        return p == null ? null : p.status();
+    }
+
+    /**
+     * Whether the pipeline processes the next frames without a failure, and without waiting for a stage that it
+     * did not wait for at {@code before}.
+     *
+     * @param before the counters before the change, or {@code null} without a pipeline
+     * @return {@code null} when it does, or when there is no pipeline or no frame came in time; else what failed
+     */
+    private String watchFrames(String jobId, PipelineStatus before) throws InterruptedException {
+        Pipeline p = pipeline;
+        if (healthFrames == 0 || p == null || before == null) {
+            return null;
+        }
+        FrameWatch watch = new FrameWatch(before, healthFrames);
+        long end = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(healthFramesWaitMs);
+        while (System.nanoTime() < end) {
+            PipelineStatus now = p.status();
+            switch (watch.verdict(now)) {
+                case HEALTHY:
+                    return null;
+                case FAILING:
+                    return "pipeline: " + watch.failure(now);
+                default:
+                    Thread.sleep(100);
+            }
+        }
+        String stalled = watch.stalled(p.status());
+        if (stalled != null) {
+            return "pipeline: " + stalled;
+        }
+        LOG.info("deploy job {}: the pipeline processed fewer than {} frames in {} s; kept on the other checks",
+                jobId, healthFrames, healthFramesWaitMs / 1000);
+        return null;
+    }
+
+    /**
+     * Removes a bundle by a verified uninstall job (on the worker thread), then watches the pipeline; when it fails
+     * or stalls, the removed revision, kept before, is installed again. Runs again from the top after a restart.
+     */
+    private void remove(String jobId) {
+        Manifest m = manifest(stored(jobId).envelope());
+        Path previous = files.previous(m.name(), jobId);
+        Bundle b = bundles.find(m.name());
+        PipelineStatus before = pipelineStatus(); // before the removal: what the pipeline waits for then is no stall
+        if (b != null) {
+            try {
+                if (!Files.exists(previous)) {
+                    files.keepRunning(b, previous);
+                }
+            } catch (IOException e) {
+                transition(jobId, DeployJob.FAILED, "no_previous: cannot keep the revision to be removed: "
+                        + e.getMessage() + " (nothing was changed)");
+                return;
+            }
+            transition(jobId, DeployJob.INSTALLING, null);
+            try {
+                b.uninstall();
+            } catch (BundleException | RuntimeException e) {
+                ArtifactFiles.deletePrevious(previous);
+                transition(jobId, DeployJob.FAILED, "uninstall: " + e.getMessage());
+                return;
+            }
+        }
+        transition(jobId, DeployJob.HEALTH_CHECKING, null);
+        String problem;
+        try {
+            problem = watchFrames(jobId, before);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return; // finished after the restart
+        }
+        if (problem != null) {
+            restoreRemoved(jobId, m, previous, "health_check: " + problem);
+            return;
+        }
+        try {
+            ledger.record(m); // the same uninstall is never taken twice
+        } catch (VerificationException | IOException e) {
+            LOG.error("deploy job {}: {} is removed, but the release could not be recorded: {}", jobId, m.name(),
+                    e.toString());
+        }
+        ArtifactFiles.deletePrevious(previous);
+        files.removed(m.name());
+        transition(jobId, DeployJob.DONE, null);
+        LOG.info("deploy job {}: {} {} removed (release {})", jobId, m.name(), m.version(), m.release());
+    }
+
+    private void restoreRemoved(String jobId, Manifest m, Path previous, String reason) {
+        String outcome = reason;
+        try {
+            Bundle back = bundles.install(Files.readString(ArtifactFiles.locationOf(previous)).strip(), previous);
+            BundleOps.startQuietly(back);
+        } catch (BundleException | IOException | RuntimeException e) {
+            outcome = reason + "; putting it back failed too: " + e.getMessage();
+            LOG.error("deploy job {}: {} could not be put back: {}", jobId, m.name(), e.toString());
+        }
+        try {
+            ledger.record(m);
+        } catch (VerificationException | IOException e) {
+            LOG.warn("deploy job {}: release not recorded: {}", jobId, e.toString());
+        }
+        ArtifactFiles.deletePrevious(previous);
+        transition(jobId, DeployJob.ROLLED_BACK, outcome);
+        LOG.warn("deploy job {}: removing {} was undone: {}", jobId, m.name(), outcome);
     }
 
     /** Restores the revision saved before the install, or removes a bundle that was new. */
@@ -422,6 +681,9 @@ public final class DeployAgent implements Deployments {
         } catch (VerificationException | IOException e) {
             LOG.warn("deploy job {}: release not recorded: {}", jobId, e.toString());
         }
+        if (!m.rollback()) {
+            files.forget(m);
+        }
         ArtifactFiles.deletePrevious(previous);
         transition(jobId, DeployJob.ROLLED_BACK, outcome);
         LOG.warn("deploy job {}: {} rolled back: {}", jobId, m.name(), outcome);
@@ -430,6 +692,10 @@ public final class DeployAgent implements Deployments {
     /** After a restart: finishes a job that was cut short, so the job says which revision serves. */
     private void recover(String jobId) {
         JobStore.Stored s = stored(jobId);
+        if (manifest(s.envelope()).uninstall()) {
+            remove(jobId); // takes up where it stopped: removes the bundle if it is still there, then checks
+            return;
+        }
         if (DeployJob.VERIFIED.equals(s.job().state())) {
             install(jobId); // nothing was touched yet
             return;
@@ -522,18 +788,16 @@ public final class DeployAgent implements Deployments {
 
     private synchronized JobStore.Stored transition(String jobId, String state, String reason) {
         JobStore.Stored s = jobs.get(jobId);
-        return save(new JobStore.Stored(with(s.job(), state, reason, s.job().received(), s.job().nextChunk()),
-                s.envelope()));
+        return save(s.with(with(s.job(), state, reason, s.job().received(), s.job().nextChunk())));
     }
 
     private synchronized DeployJob finish(JobStore.Stored s, String state, String reason) {
-        return save(new JobStore.Stored(with(s.job(), state, reason, s.job().received(), s.job().nextChunk()),
-                s.envelope())).job();
+        return save(s.with(with(s.job(), state, reason, s.job().received(), s.job().nextChunk()))).job();
     }
 
     private synchronized JobStore.Stored save(JobStore.Stored s) {
         try {
-            store.save(s.job(), s.envelope());
+            store.save(s);
         } catch (IOException e) {
             LOG.error("deploy job {}: state {} not written to disk: {}", s.job().jobId(), s.job().state(),
                     e.toString());
@@ -557,7 +821,10 @@ public final class DeployAgent implements Deployments {
     /** Ends the install thread; a job in flight is finished after the next start. */
     @Deactivate
     void deactivate() throws InterruptedException {
+        http.abort();
+        downloads.shutdownNow();
         worker.shutdownNow();
+        downloads.awaitTermination(30, TimeUnit.SECONDS);
         worker.awaitTermination(30, TimeUnit.SECONDS);
     }
 }

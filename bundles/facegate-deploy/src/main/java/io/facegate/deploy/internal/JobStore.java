@@ -20,8 +20,20 @@ import java.util.stream.Stream;
  * each job is kept with it: a resumed transfer must come with the same one.
  */
 final class JobStore {
-    /** A job with the envelope it was accepted with. */
-    record Stored(DeployJob job, byte[] envelope) {
+    /**
+     * A job with the envelope it was accepted with.
+     *
+     * @param source the http(s) URL the artifact is downloaded from, or {@code null} when it comes in chunks
+     */
+    record Stored(DeployJob job, byte[] envelope, String source) {
+        Stored(DeployJob job, byte[] envelope) {
+            this(job, envelope, null);
+        }
+
+        /** @return the same job in another state */
+        Stored with(DeployJob next) {
+            return new Stored(next, envelope, source);
+        }
     }
 
     private final Path dir;
@@ -48,7 +60,8 @@ final class JobStore {
     }
 
     /** Writes a job's state (atomically, durable on return). */
-    void save(DeployJob job, byte[] envelope) throws IOException {
+    void save(Stored s) throws IOException {
+        DeployJob job = s.job();
         JsonObject o = new JsonObject();
         o.addProperty("job_id", job.jobId());
         o.addProperty("name", job.name());
@@ -61,7 +74,10 @@ final class JobStore {
         o.addProperty("size", job.size());
         o.addProperty("next_chunk", job.nextChunk());
         o.addProperty("updated", job.updated().toString());
-        o.addProperty("envelope", Base64.getEncoder().encodeToString(envelope));
+        o.addProperty("envelope", Base64.getEncoder().encodeToString(s.envelope()));
+        if (s.source() != null) {
+            o.addProperty("source", s.source());
+        }
         AtomicWrite.replace(dir.resolve(job.jobId() + ".json"), gson.toJson(o).getBytes(StandardCharsets.UTF_8),
                 AtomicWrite.NONE);
     }
@@ -77,7 +93,7 @@ final class JobStore {
                 string(o, "kind"), o.get("release").getAsLong(), o.get("state").getAsString(), string(o, "reason"),
                 o.get("received").getAsLong(), o.get("size").getAsLong(), o.get("next_chunk").getAsInt(),
                 Instant.parse(o.get("updated").getAsString()));
-        return new Stored(job, Base64.getDecoder().decode(o.get("envelope").getAsString()));
+        return new Stored(job, Base64.getDecoder().decode(o.get("envelope").getAsString()), string(o, "source"));
     }
 
     private static String string(JsonObject o, String key) {

@@ -27,7 +27,9 @@ public final class Manifest {
     private static final int NESTING_LIMIT = 4;
     private static final int MAX_CREATED = 64;
     private static final Set<String> FIELDS = Set.of("schema", "name", "version", "kind", "sha256", "size", "target",
-            "release", "rollback", "created", "key_id");
+            "release", "rollback", "uninstall", "created", "key_id");
+    /** SHA-256 of no bytes: the artifact of an uninstall manifest, which carries none. */
+    public static final String NO_ARTIFACT_SHA256 = "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855";
 
     /** What the artifact is, which decides how it is installed. */
     public enum Kind {
@@ -72,6 +74,7 @@ public final class Manifest {
     private final Target target;
     private final long release;
     private final boolean rollback;
+    private final boolean uninstall;
     private final Instant created;
     private final String keyId;
 
@@ -101,6 +104,10 @@ public final class Manifest {
             throw invalid("release", "must be >= 1, got " + release);
         }
         rollback = b.rollback;
+        uninstall = b.uninstall;
+        if (uninstall && (rollback || size != 0 || !sha256.equals(NO_ARTIFACT_SHA256))) {
+            throw invalid("uninstall", "takes no artifact (size 0, the SHA-256 of no bytes) and no rollback");
+        }
         created = require(b.created, "created");
         keyId = require(b.keyId, "key_id");
         if (!Syntax.keyId(keyId)) {
@@ -127,7 +134,7 @@ public final class Manifest {
     /** @return a builder holding this manifest's values */
     public Builder toBuilder() {
         return new Builder().name(name).version(version).kind(kind).sha256(sha256).size(size).target(target)
-                .release(release).rollback(rollback).created(created).keyId(keyId);
+                .release(release).rollback(rollback).uninstall(uninstall).created(created).keyId(keyId);
     }
 
     /**
@@ -160,6 +167,7 @@ public final class Manifest {
                     .target(target(f.object("target")))
                     .release(f.integer("release", 1, Long.MAX_VALUE))
                     .rollback(f.bool("rollback"))
+                    .uninstall(f.has("uninstall") && f.bool("uninstall"))
                     .keyId(f.string("key_id", 16));
             String kind = f.string("kind", 16);
             try {
@@ -218,6 +226,9 @@ public final class Manifest {
             w.name("target").beginObject().name(target.scope().field()).value(target.value()).endObject();
             w.name("release").value(release);
             w.name("rollback").value(rollback);
+            if (uninstall) {
+                w.name("uninstall").value(true); // only when set, so gateways that predate it read the others
+            }
             w.name("created").value(created.toString());
             w.name("key_id").value(keyId);
             w.endObject();
@@ -272,6 +283,15 @@ public final class Manifest {
         return rollback;
     }
 
+    /**
+     * @return whether this manifest removes the installed bundle {@link #name()} at {@link #version()}; such a
+     *         manifest carries no artifact (size 0, {@link #NO_ARTIFACT_SHA256})
+     * @since 1.1
+     */
+    public boolean uninstall() {
+        return uninstall;
+    }
+
     /** @return when the operator signed it (the operator's clock) */
     public Instant created() {
         return created;
@@ -286,18 +306,20 @@ public final class Manifest {
     public boolean equals(Object o) {
         return o instanceof Manifest m && m.name.equals(name) && m.version.equals(version) && m.kind == kind
                 && m.sha256.equals(sha256) && m.size == size && m.target.equals(target) && m.release == release
-                && m.rollback == rollback && m.created.equals(created) && m.keyId.equals(keyId);
+                && m.rollback == rollback && m.uninstall == uninstall && m.created.equals(created)
+                && m.keyId.equals(keyId);
     }
 
     @Override
     public int hashCode() {
-        return Objects.hash(name, version, kind, sha256, size, target, release, rollback, created, keyId);
+        return Objects.hash(name, version, kind, sha256, size, target, release, rollback, uninstall, created, keyId);
     }
 
     @Override
     public String toString() {
         return String.format(Locale.ROOT, "%s %s (%s) release %d%s for %s, sha256 %s, %d bytes, key %s", name,
-                version, kind.code(), release, rollback ? " rollback" : "", target, sha256, size, keyId);
+                version, kind.code(), release, rollback ? " rollback" : uninstall ? " uninstall" : "", target, sha256,
+                size, keyId);
     }
 
     /** Collects a manifest's fields; {@link #build()} validates them. Not thread-safe. */
@@ -310,6 +332,7 @@ public final class Manifest {
         private Target target;
         private long release;
         private boolean rollback;
+        private boolean uninstall;
         private Instant created;
         private String keyId;
 
@@ -367,6 +390,25 @@ public final class Manifest {
         public Builder rollback(boolean v) {
             rollback = v;
             return this;
+        }
+
+        /**
+         * @param v whether it removes the installed bundle; then size 0 and {@link #NO_ARTIFACT_SHA256}, see
+         *          {@link #noArtifact()}
+         * @return this
+         * @since 1.1
+         */
+        public Builder uninstall(boolean v) {
+            uninstall = v;
+            return this;
+        }
+
+        /**
+         * @return this, with the size and hash of no artifact, as an uninstall manifest has them
+         * @since 1.1
+         */
+        public Builder noArtifact() {
+            return sha256(NO_ARTIFACT_SHA256).size(0);
         }
 
         /** @param v when it was signed @return this */

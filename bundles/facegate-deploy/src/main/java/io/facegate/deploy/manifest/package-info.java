@@ -12,7 +12,7 @@
  * {@link io.facegate.deploy.manifest.Reason}.
  */
 @Export
-@Version("1.0.0")
+@Version("1.1.0")
 package io.facegate.deploy.manifest;
 
 import org.osgi.annotation.bundle.Export;

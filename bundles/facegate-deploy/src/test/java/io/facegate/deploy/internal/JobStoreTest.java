@@ -29,13 +29,15 @@ class JobStoreTest {
     void everyStepIsOnDiskAndReadBackAsWritten() throws IOException {
         JobStore store = new JobStore(dir.resolve("jobs"));
         byte[] envelope = "{\"manifest\":\"x\",\"signature\":\"y\"}".getBytes(StandardCharsets.UTF_8);
-        store.save(job("j-1", DeployJob.RECEIVING), envelope);
-        store.save(job("j-1", DeployJob.ROLLED_BACK), envelope);
-        store.save(job("j-2", DeployJob.DONE), envelope);
+        store.save(new JobStore.Stored(job("j-1", DeployJob.RECEIVING), envelope));
+        store.save(new JobStore.Stored(job("j-1", DeployJob.ROLLED_BACK), envelope));
+        store.save(new JobStore.Stored(job("j-2", DeployJob.DONE), envelope, "https://updates.example/m.jar?t=1"));
         List<JobStore.Stored> all = new JobStore(dir.resolve("jobs")).all();
         assertEquals(List.of(job("j-1", DeployJob.ROLLED_BACK), job("j-2", DeployJob.DONE)),
                 all.stream().map(JobStore.Stored::job).toList());
         assertArrayEquals(envelope, all.get(0).envelope());
+        assertEquals(null, all.get(0).source(), "a job sent in chunks has no source");
+        assertEquals("https://updates.example/m.jar?t=1", all.get(1).source(), "a fetched job resumes from its URL");
         try (var files = Files.list(dir.resolve("jobs"))) {
             assertFalse(files.anyMatch(p -> p.toString().endsWith(".tmp")), "no temporary file left");
         }

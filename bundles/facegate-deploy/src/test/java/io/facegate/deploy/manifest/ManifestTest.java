@@ -64,6 +64,30 @@ class ManifestTest {
     }
 
     @Test
+    void anUninstallManifestCarriesNoArtifactAndWritesItsFieldOnlyWhenSet() throws Exception {
+        Manifest m = Manifest.builder().name("facegate-embed-mobilefacenet").version("0.9.1").kind(Manifest.Kind.MODEL)
+                .noArtifact().target(Target.gateway("pi4-door")).release(4).uninstall(true)
+                .created(Fixtures.CREATED).keyId("0011223344556677").build();
+        String text = new String(m.toJson(), StandardCharsets.UTF_8);
+        assertTrue(text.contains("\"rollback\":false,\"uninstall\":true,\"created\""), text);
+        Manifest back = Manifest.parse(m.toJson());
+        assertTrue(back.uninstall());
+        assertEquals(m, back);
+        assertEquals(m, m.toBuilder().build());
+        Manifest plain = m.toBuilder().uninstall(false).build();
+        assertTrue(!new String(plain.toJson(), StandardCharsets.UTF_8).contains("uninstall"),
+                "a 1.0 gateway reads manifests without the field");
+        assertTrue(!Manifest.parse(json(fields()).getBytes(StandardCharsets.UTF_8)).uninstall());
+        // an uninstall with an artifact, or that is also a rollback, is no valid manifest
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> m.toBuilder().sha256(SHA).size(10).build());
+        assertTrue(e.getMessage().startsWith("field 'uninstall'"), e.getMessage());
+        assertThrows(IllegalArgumentException.class, () -> m.toBuilder().rollback(true).build());
+        assertEquals(Reason.MALFORMED, refused(with("uninstall", "true").getBytes(StandardCharsets.UTF_8)).reason());
+        assertEquals(Reason.MALFORMED, refused(with("uninstall", "1").getBytes(StandardCharsets.UTF_8)).reason());
+    }
+
+    @Test
     void readsTheSpecificationsExampleWithWhitespaceAndAGroup() throws Exception {
         String text = """
                 {"schema":1, "name":"io.facegate.model.mobilefacenet-112", "version":"1.1.0",

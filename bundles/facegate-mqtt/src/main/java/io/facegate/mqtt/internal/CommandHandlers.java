@@ -81,7 +81,7 @@ final class CommandHandlers {
                 case "models" -> models();
                 case "config/get" -> configGet(request);
                 case "config/set" -> configSet(request);
-                case "deploy/list", "deploy/install", "deploy/rollback", "deploy/status" ->
+                case "deploy/list", "deploy/install", "deploy/uninstall", "deploy/rollback", "deploy/status" ->
                         deploy.handle(command, request);
                 default -> {
                     Set<String> all = new TreeSet<>(COMMANDS);

@@ -10,6 +10,8 @@ import io.facegate.api.deploy.DeployJob;
 import io.facegate.api.deploy.DeployedArtifact;
 import io.facegate.api.deploy.Deployments;
 import io.facegate.api.operations.OperationException;
+import java.net.URI;
+import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Set;
@@ -17,14 +19,17 @@ import java.util.function.Supplier;
 
 /**
  * The {@code deploy/*} commands: {@code deploy/list}, {@code deploy/install} (one chunk of a signed artifact per
- * request), {@code deploy/rollback} (to an earlier release the gateway keeps, by a signed rollback manifest) and
+ * request, or the http(s) URL the gateway downloads it from), {@code deploy/uninstall} (by a signed uninstall
+ * manifest), {@code deploy/rollback} (to an earlier release the gateway keeps, by a signed rollback manifest) and
  * {@code deploy/status}. They call {@link Deployments}, the deployment agent of
  * {@code facegate-deploy}; layouts in {@code docs/deploy.md}. Pure request-to-reply logic, tested directly.
  */
 final class DeployCommands {
     /** The commands, as the last levels of {@code <prefix>/<gateway>/cmd/<command>}. */
-    static final Set<String> COMMANDS = Set.of("deploy/list", "deploy/install", "deploy/rollback", "deploy/status");
+    static final Set<String> COMMANDS = Set.of("deploy/list", "deploy/install", "deploy/uninstall", "deploy/rollback",
+            "deploy/status");
     private static final int MAX_ENVELOPE_CHARS = 48 * 1024;
+    private static final int MAX_URL_CHARS = 2048;
 
     private final Supplier<Deployments> deployments;
     private final String gatewayId;
@@ -57,10 +62,8 @@ final class DeployCommands {
         return switch (command) {
             case "deploy/list" -> list(d);
             case "deploy/install" -> install(d, request);
-            case "deploy/rollback" -> {
-                DeployJob job = d.rollback(jobId(request), envelope(request), gatewayId, groups);
-                yield new CommandReply(200, job.state(), job(job));
-            }
+            case "deploy/rollback" -> accepted(d.rollback(jobId(request), envelope(request), gatewayId, groups));
+            case "deploy/uninstall" -> accepted(d.uninstall(jobId(request), envelope(request), gatewayId, groups));
             case "deploy/status" -> CommandReply.ok(job(d.status(jobId(request))));
             default -> CommandReply.error(404, "unknown command '" + command + "'");
         };
@@ -83,14 +86,36 @@ final class DeployCommands {
         return CommandReply.ok(result);
     }
 
+    private static CommandReply accepted(DeployJob job) {
+        return new CommandReply(200, job.state(), job(job));
+    }
+
     private CommandReply install(Deployments d, JsonObject request) throws OperationException {
         String jobId = jobId(request);
         byte[] envelopeBytes = envelope(request);
+        if (request.has("url")) {
+            if (request.has("data") || request.has("chunk") || request.has("chunks")) {
+                throw new BadRequest("a request has either url or chunk, chunks and data");
+            }
+            return accepted(d.fetch(jobId, envelopeBytes, url(request), gatewayId, groups));
+        }
         int index = integer(request, "chunk");
         int count = integer(request, "chunks");
         byte[] data = CommandHandlers.Fields.base64(CommandHandlers.Fields.required(request, "data"), "data");
-        DeployJob job = d.receive(new ArtifactChunk(jobId, envelopeBytes, index, count, data, gatewayId, groups));
-        return new CommandReply(200, job.state(), job(job));
+        return accepted(d.receive(new ArtifactChunk(jobId, envelopeBytes, index, count, data, gatewayId, groups)));
+    }
+
+    private static URI url(JsonObject request) {
+        String text = CommandHandlers.Fields.string(request, "url", MAX_URL_CHARS);
+        try {
+            URI url = new URI(text);
+            if (("http".equals(url.getScheme()) || "https".equals(url.getScheme())) && url.getHost() != null) {
+                return url;
+            }
+        } catch (URISyntaxException ignored) {
+            // below
+        }
+        throw new BadRequest("url must be an absolute http or https URL");
     }
 
     private static byte[] envelope(JsonObject request) {

@@ -11,6 +11,7 @@ import io.facegate.api.deploy.DeployJob;
 import io.facegate.api.deploy.DeployedArtifact;
 import io.facegate.api.deploy.Deployments;
 import io.facegate.api.operations.OperationException;
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -21,6 +22,8 @@ import org.junit.jupiter.api.Test;
 /** The deploy/* request and reply layouts, around a recording stand-in for the agent. */
 class DeployCommandsTest {
     private final List<ArtifactChunk> received = new ArrayList<>();
+    private final List<String> fetched = new ArrayList<>();
+    private final List<String> uninstalled = new ArrayList<>();
     private final Deployments agent = new Deployments() {
         @Override
         public List<DeployedArtifact> installed() {
@@ -38,6 +41,22 @@ class DeployCommandsTest {
 
         @Override
         public DeployJob rollback(String jobId, byte[] envelope, String gatewayId, List<String> groups) {
+            return job(jobId);
+        }
+
+        @Override
+        public DeployJob fetch(String jobId, byte[] envelope, URI url, String gatewayId, List<String> groups) {
+            fetched.add(url + " for " + gatewayId);
+            return job(jobId);
+        }
+
+        @Override
+        public DeployJob uninstall(String jobId, byte[] envelope, String gatewayId, List<String> groups)
+                throws OperationException {
+            if (jobId.equals("j-core")) {
+                throw new OperationException(OperationException.BAD_REQUEST, "facegate-mqtt cannot be removed");
+            }
+            uninstalled.add(jobId + " " + new String(envelope, StandardCharsets.UTF_8));
             return job(jobId);
         }
 
@@ -60,6 +79,38 @@ class DeployCommandsTest {
 
     private static JsonObject json(String s) {
         return JsonParser.parseString(s).getAsJsonObject();
+    }
+
+    @Test
+    void installWithAUrlHasTheGatewayDownloadItAndMixingBothIsRefused() {
+        String envelope = "{\"manifest\":\"bWFuaWZlc3Q=\",\"signature\":\"c2ln\"}";
+        CommandReply r = handlers.handle("deploy/install", json("{\"job_id\":\"j-1\",\"envelope\":" + envelope
+                + ",\"url\":\"https://updates.example/m.jar?t=1\"}"));
+        assertEquals(200, r.code(), r.message());
+        assertEquals(List.of("https://updates.example/m.jar?t=1 for gw-1"), fetched);
+        for (String bad : List.of("\"file:///etc/passwd\"", "\"https:no-host\"", "\"http://a b\"", "7")) {
+            CommandReply refused = handlers.handle("deploy/install", json("{\"job_id\":\"j-2\",\"envelope\":"
+                    + envelope + ",\"url\":" + bad + "}"));
+            assertEquals(400, refused.code(), bad + ": " + refused.message());
+        }
+        CommandReply both = handlers.handle("deploy/install", json("{\"job_id\":\"j-3\",\"envelope\":" + envelope
+                + ",\"url\":\"https://u.example/m.jar\",\"chunk\":0,\"chunks\":1,\"data\":\"AA==\"}"));
+        assertEquals(400, both.code(), both.message());
+        assertEquals(1, fetched.size(), "nothing fetched for a refused request");
+        assertTrue(received.isEmpty());
+    }
+
+    @Test
+    void uninstallPassesTheEnvelopeAndTheAgentsRefusalGoesBack() {
+        String envelope = "{\"manifest\":\"bWFuaWZlc3Q=\",\"signature\":\"c2ln\"}";
+        CommandReply r = handlers.handle("deploy/uninstall", json("{\"job_id\":\"j-9\",\"envelope\":" + envelope
+                + "}"));
+        assertEquals(200, r.code(), r.message());
+        assertEquals(List.of("j-9 " + envelope), uninstalled);
+        CommandReply core = handlers.handle("deploy/uninstall", json("{\"job_id\":\"j-core\",\"envelope\":"
+                + envelope + "}"));
+        assertEquals(400, core.code());
+        assertTrue(core.message().contains("cannot be removed"), core.message());
     }
 
     @Test
