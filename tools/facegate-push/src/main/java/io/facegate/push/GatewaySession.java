@@ -1,45 +1,46 @@
 package io.facegate.push;
 
 import com.google.gson.JsonObject;
-import com.google.gson.JsonParser;
 import java.io.IOException;
-import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermission;
-import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
-import org.eclipse.paho.client.mqttv3.MqttClient;
-import org.eclipse.paho.client.mqttv3.MqttConnectOptions;
 import org.eclipse.paho.client.mqttv3.MqttException;
-import org.eclipse.paho.client.mqttv3.persist.MemoryPersistence;
 
 /**
  * One deployment job's conversation with a gateway over MQTT: commands to {@code <base>/cmd/deploy/<verb>} with
- * request ids {@code <job>-<n>}, their replies from {@code <base>/reply/#}, and the job's progress from
- * {@code <base>/notify/deploy/<job>}.
+ * request ids {@code <job>-<run>-<n>}, their replies from {@code <base>/reply/#}, and the job's progress from
+ * {@code <base>/notify/deploy/<job>}. Several sessions (a group push) share one {@link BrokerLink}.
  */
 final class GatewaySession implements AutoCloseable {
-    private final MqttClient client;
+    /** Request ids are one topic level of at most 64 characters; the job's part is cut to leave room. */
+    private static final int JOB_PART = 48;
+
+    private final BrokerLink link;
+    private final boolean ownsLink;
     private final String base;
     private final String job;
+    private final String idPrefix;
     private final BlockingQueue<JsonObject> replies = new LinkedBlockingQueue<>();
     private final BlockingQueue<JsonObject> notes = new LinkedBlockingQueue<>();
     private int requests;
     private long sentBytes;
 
-    private GatewaySession(MqttClient client, String base, String job) {
-        this.client = client;
+    private GatewaySession(BrokerLink link, boolean ownsLink, String base, String job) {
+        this.link = link;
+        this.ownsLink = ownsLink;
         this.base = base;
         this.job = job;
+        // new per run: a gateway answers a request id it has seen with its stored reply, so a second run of the
+        // same --job must not reuse the first run's ids (it would get that run's stale answers)
+        String run = UUID.randomUUID().toString().substring(0, 6);
+        this.idPrefix = job.substring(0, Math.min(job.length(), JOB_PART)) + "-" + run + "-";
     }
 
     /**
-     * Connects, with {@code --user} and {@code --password-file} from {@code a} when given, and subscribes.
+     * Connects, with {@code --user} and {@code --password-file} from {@code a} when given, and subscribes; the
+     * connection is closed with the session.
      *
      * @param a      the command line
      * @param broker the broker URL
@@ -48,25 +49,31 @@ final class GatewaySession implements AutoCloseable {
      */
     static GatewaySession open(Args a, String broker, String base, String job)
             throws UsageException, IOException, MqttException {
-        MqttConnectOptions o = new MqttConnectOptions();
-        o.setMqttVersion(MqttConnectOptions.MQTT_VERSION_3_1_1);
-        o.setCleanSession(true);
-        if (a.get("--user") != null) {
-            o.setUserName(a.get("--user"));
-            o.setPassword(password(Path.of(a.required("--password-file"))));
-        }
-        MqttClient client;
+        BrokerLink link = BrokerLink.connect(a, broker);
         try {
-            // not "facegate-...": the embedded broker keeps those client ids for the gateway
-            client = new MqttClient(broker, "push-" + UUID.randomUUID(), new MemoryPersistence());
-        } catch (MqttException | IllegalArgumentException e) {
-            throw new UsageException("--broker " + broker + ": " + e.getMessage());
+            return open(link, true, base, job);
+        } catch (MqttException e) {
+            link.close();
+            throw e;
         }
-        GatewaySession s = new GatewaySession(client, base, job);
+    }
+
+    /**
+     * Subscribes over a connection that others share; closing the session leaves it open.
+     *
+     * @param link the connection
+     * @param base {@code <prefix>/<gateway>}
+     * @param job  the job id
+     */
+    static GatewaySession open(BrokerLink link, String base, String job) throws MqttException {
+        return open(link, false, base, job);
+    }
+
+    private static GatewaySession open(BrokerLink link, boolean owns, String base, String job) throws MqttException {
+        GatewaySession s = new GatewaySession(link, owns, base, job);
         try {
-            client.connect(o);
-            client.subscribe(base + "/reply/#", 1, (t, m) -> s.replies.add(parse(m.getPayload())));
-            client.subscribe(base + "/notify/deploy/" + job, 1, (t, m) -> s.notes.add(parse(m.getPayload())));
+            link.subscribe(base + "/reply/#", (t, m) -> s.replies.add(m));
+            link.subscribe(base + "/notify/deploy/" + job, (t, m) -> s.notes.add(m));
         } catch (MqttException e) {
             s.close();
             throw e;
@@ -81,13 +88,11 @@ final class GatewaySession implements AutoCloseable {
      */
     JsonObject request(String verb, JsonObject fields, long timeoutMs) throws MqttException, InterruptedException {
         JsonObject r = new JsonObject();
-        String id = job + "-" + (requests++);
+        String id = idPrefix + (requests++);
         r.addProperty("request_id", id);
         r.addProperty("job_id", job);
         fields.entrySet().forEach(e -> r.add(e.getKey(), e.getValue()));
-        byte[] payload = r.toString().getBytes(StandardCharsets.UTF_8);
-        client.publish(base + "/cmd/deploy/" + verb, payload, 1, false);
-        sentBytes += payload.length;
+        sentBytes += link.publish(base + "/cmd/deploy/" + verb, r);
         long deadline = System.currentTimeMillis() + timeoutMs;
         while (System.currentTimeMillis() < deadline) {
             JsonObject reply = replies.poll(deadline - System.currentTimeMillis(), TimeUnit.MILLISECONDS);
@@ -133,43 +138,16 @@ final class GatewaySession implements AutoCloseable {
 
     @Override
     public void close() {
-        try {
-            if (client.isConnected()) {
-                client.disconnect(2000);
-            }
-            client.close();
-        } catch (MqttException e) {
-            // nothing more to free
+        link.unsubscribe(base + "/reply/#");
+        link.unsubscribe(base + "/notify/deploy/" + job);
+        if (ownsLink) {
+            link.close();
         }
     }
 
-    private static boolean finished(JsonObject job) {
+    /** @return whether the job reached one of its end states */
+    static boolean finished(JsonObject job) {
         String s = job.get("state").getAsString();
         return s.equals("done") || s.equals("failed") || s.equals("rolled_back");
-    }
-
-    private static JsonObject parse(byte[] payload) {
-        try {
-            return JsonParser.parseString(new String(payload, StandardCharsets.UTF_8)).getAsJsonObject();
-        } catch (RuntimeException e) {
-            JsonObject o = new JsonObject();
-            o.addProperty("state", "unreadable");
-            return o;
-        }
-    }
-
-    /** The MQTT password, from a file only its owner can read (never from the command line). */
-    private static char[] password(Path file) throws IOException {
-        try {
-            Set<PosixFilePermission> p = Files.getPosixFilePermissions(file);
-            if (p.contains(PosixFilePermission.GROUP_READ) || p.contains(PosixFilePermission.OTHERS_READ)) {
-                throw new IOException(file + " is readable by group or others: chmod 600 it");
-            }
-        } catch (UnsupportedOperationException ignored) {
-            // not a POSIX file system
-        }
-        try (InputStream in = Files.newInputStream(file)) {
-            return new String(in.readAllBytes(), StandardCharsets.UTF_8).strip().toCharArray();
-        }
     }
 }

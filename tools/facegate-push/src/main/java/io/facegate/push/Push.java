@@ -4,6 +4,7 @@ import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 import io.facegate.deploy.manifest.SignedManifest;
+import io.facegate.deploy.manifest.Target;
 import io.facegate.deploy.manifest.VerificationException;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -22,25 +23,33 @@ import org.eclipse.paho.client.mqttv3.MqttException;
  * {@code push}: sends an artifact with its signed envelope to one gateway over MQTT ({@code deploy/install}, one
  * chunk per request, each answered before the next), resumes where the gateway says after a refused chunk, shows
  * a progress bar, and waits for the gateway's final report. {@code rollback}: asks the gateway to reinstall an
- * earlier release it keeps. Exit 0 only when the job ends {@code done}.
+ * earlier release it keeps. Exit 0 only when the job ends {@code done}. With {@code --group} instead of
+ * {@code --gateway}, both go to every member of a group: {@link GroupPush}.
  */
 final class Push {
     private static final int DEFAULT_CHUNK_KIB = 256;
     private static final Set<String> CONNECTION = Set.of("--broker", "--user", "--password-file", "--gateway",
             "--prefix", "--job", "--timeout-s");
+    /** Options of a group push or rollback only. */
+    private static final Set<String> GROUP = Set.of("--group", "--members", "--expect", "--roll-call-s", "--reply-s",
+            "--retries");
 
     private Push() {
     }
 
     static int run(String[] argv, PrintStream out, PrintStream err) throws UsageException, IOException {
-        Args a = Args.parse(argv, union(CONNECTION, Set.of("--envelope", "--chunk-kib")), Set.of());
+        Args a = Args.parse(argv, union(CONNECTION, union(GROUP, Set.of("--envelope", "--chunk-kib"))), Set.of());
         Path artifact = Path.of(a.operands(1, "one ARTIFACT").get(0));
         String broker = a.required("--broker");
-        String gateway = a.required("--gateway");
         Path envelopeFile = a.get("--envelope") != null ? Path.of(a.get("--envelope"))
                 : artifact.resolveSibling(artifact.getFileName() + ".signed.json");
-        String job = jobId(a, "push-");
         int chunkBytes = positive(a, "--chunk-kib", DEFAULT_CHUNK_KIB) * 1024;
+        String group = group(a);
+        if (group != null) {
+            return GroupPush.push(a, broker, group, artifact, envelopeFile, chunkBytes, out, err);
+        }
+        String gateway = a.get("--gateway");
+        String job = jobId(a, "push-");
         long timeoutMs = timeoutMs(a);
         byte[] jar = Files.readAllBytes(artifact);
         JsonElement envelope = readEnvelope(envelopeFile);
@@ -87,10 +96,14 @@ final class Push {
      * {@code sign --rollback} wrote; no artifact is sent. Exit 0 only when the job ends {@code done}.
      */
     static int rollback(String[] argv, PrintStream out, PrintStream err) throws UsageException, IOException {
-        Args a = Args.parse(argv, CONNECTION, Set.of());
+        Args a = Args.parse(argv, union(CONNECTION, GROUP), Set.of());
         Path envelopeFile = Path.of(a.operands(1, "one ENVELOPE").get(0));
         String broker = a.required("--broker");
-        String gateway = a.required("--gateway");
+        String group = group(a);
+        if (group != null) {
+            return GroupPush.rollback(a, broker, group, envelopeFile, out, err);
+        }
+        String gateway = a.get("--gateway");
         String job = jobId(a, "rollback-");
         long timeoutMs = timeoutMs(a);
         JsonObject r = new JsonObject();
@@ -127,8 +140,38 @@ final class Push {
         return "done".equals(end.get("state").getAsString()) ? PushCli.OK : PushCli.REJECTED;
     }
 
+    /**
+     * @return the group of {@code --group}, or {@code null} for one gateway, {@code --gateway}
+     * @throws UsageException unless exactly one of them is given, or on a group option with {@code --gateway}
+     */
+    private static String group(Args a) throws UsageException {
+        String gateway = a.get("--gateway");
+        String group = a.get("--group");
+        if ((gateway == null) == (group == null)) {
+            throw new UsageException("give exactly one of --gateway ID or --group G");
+        }
+        try {
+            if (gateway != null) {
+                Target.gateway(gateway);
+            } else {
+                Target.group(group);
+            }
+        } catch (IllegalArgumentException e) {
+            throw new UsageException((gateway != null ? "--gateway" : "--group")
+                    + " must be 1-64 of A-Z a-z 0-9 . _ -");
+        }
+        if (gateway != null) {
+            for (String o : GROUP) {
+                if (a.get(o) != null) {
+                    throw new UsageException(o + " goes with --group");
+                }
+            }
+        }
+        return group;
+    }
+
     /** @return the envelope as JSON, once it parsed as an envelope: a broken one is refused here, not remotely */
-    private static JsonElement readEnvelope(Path file) throws IOException {
+    static JsonElement readEnvelope(Path file) throws IOException {
         try {
             SignedManifest.parse(Files.readAllBytes(file));
             return JsonParser.parseString(Files.readString(file, StandardCharsets.UTF_8));
@@ -138,14 +181,19 @@ final class Push {
     }
 
     private static String base(Args a, String gateway) {
-        return (a.get("--prefix") == null ? "facegate" : a.get("--prefix")) + "/" + gateway;
+        return prefix(a) + "/" + gateway;
     }
 
-    private static String jobId(Args a, String prefix) {
+    /** @return the topic prefix, {@code --prefix} or {@code facegate} */
+    static String prefix(Args a) {
+        return a.get("--prefix") == null ? "facegate" : a.get("--prefix");
+    }
+
+    static String jobId(Args a, String prefix) {
         return a.get("--job") != null ? a.get("--job") : prefix + UUID.randomUUID().toString().substring(0, 8);
     }
 
-    private static long timeoutMs(Args a) throws UsageException {
+    static long timeoutMs(Args a) throws UsageException {
         return TimeUnit.SECONDS.toMillis(positive(a, "--timeout-s", 600));
     }
 
@@ -162,7 +210,7 @@ final class Push {
         err.flush();
     }
 
-    private static int positive(Args a, String option, int fallback) throws UsageException {
+    static int positive(Args a, String option, int fallback) throws UsageException {
         String v = a.get(option);
         if (v == null) {
             return fallback;
@@ -176,5 +224,36 @@ final class Push {
             // below
         }
         throw new UsageException(option + " must be a positive integer");
+    }
+
+    /** @return a whole number >= 0 of {@code option}, or {@code fallback} */
+    static int count(Args a, String option, int fallback) throws UsageException {
+        String v = a.get(option);
+        try {
+            int n = v == null ? fallback : Integer.parseInt(v);
+            if (n >= 0) {
+                return n;
+            }
+        } catch (NumberFormatException ignored) {
+            // below
+        }
+        throw new UsageException(option + " must be a whole number >= 0");
+    }
+
+    /** @return seconds of {@code option}, fractions allowed (0.5), as milliseconds; {@code fallback} s if absent */
+    static long millis(Args a, String option, long fallbackSeconds) throws UsageException {
+        String v = a.get(option);
+        if (v == null) {
+            return TimeUnit.SECONDS.toMillis(fallbackSeconds);
+        }
+        try {
+            double s = Double.parseDouble(v);
+            if (s >= 0.001 && s <= 86_400) {
+                return Math.round(s * 1000);
+            }
+        } catch (NumberFormatException ignored) {
+            // below
+        }
+        throw new UsageException(option + " must be a number of seconds, 0.001 to 86400");
     }
 }

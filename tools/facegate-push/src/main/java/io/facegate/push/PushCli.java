@@ -8,8 +8,9 @@ import java.nio.file.NoSuchFileException;
 import java.util.Arrays;
 
 /**
-  * Operator CLI for signed remote updates: {@code keygen}, {@code sign}, {@code verify}. Exit codes: 0 ok, 1 failed
-  * (files, keys), 2 verification refused (the reason code is printed), 64 bad command line.
+  * Operator CLI for signed remote updates: {@code keygen}, {@code sign}, {@code verify}, {@code push},
+  * {@code rollback}. Exit codes: 0 ok, 1 failed (files, keys, no answer), 2 refused (the reason code is printed),
+  * 64 bad command line.
   */
 public final class PushCli {
     static final int OK = 0;
@@ -30,24 +31,34 @@ public final class PushCli {
               The private key is read from FILE (must be 0600); its public key from --pub, by default
               FILE with .key replaced by .pub. Prints the key id, the sha256 and the size.
 
-          push --broker URL --gateway ID [--user U --password-file FILE] [--prefix P]
-               [--envelope FILE] [--job ID] [--chunk-kib N] [--timeout-s S] ARTIFACT
+          push --broker URL (--gateway ID | --group G (--members ID,ID | --expect N))
+               [--user U --password-file FILE] [--prefix P] [--envelope FILE] [--job ID]
+               [--chunk-kib N] [--timeout-s S] [--roll-call-s S] [--reply-s S] [--retries N] ARTIFACT
               Sends ARTIFACT with its envelope (default ARTIFACT.signed.json) to the gateway over MQTT
               (deploy/install, in chunks), shows the progress and prints the gateway's final report.
               Exit 0 only if the job ends "done". The password is read from FILE (0600).
+              With --group (the envelope signed with --group G): a roll call on the group's topic
+              (--roll-call-s, 3), then every member gets the chunks on its own topic, each reply awaited
+              --reply-s (30) and the chunk sent again --retries (3) times; one report line per member
+              (done, failed, rolled_back, refused, error, no answer). --members: these gateways
+              (others that answer are reported, not sent to); --expect N: the N that answer, or
+              nothing is sent. Exit 0 only if every member ends "done".
 
-          rollback --broker URL --gateway ID [--user U --password-file FILE] [--prefix P] [--job ID]
-                   [--timeout-s S] ENVELOPE
+          rollback --broker URL (--gateway ID | --group G (--members ID,ID | --expect N))
+                   [--user U --password-file FILE] [--prefix P] [--job ID] [--timeout-s S]
+                   [--roll-call-s S] [--reply-s S] [--retries N] ENVELOPE
               Asks the gateway to go back to an earlier release it keeps: ENVELOPE is what
               sign --rollback --release <that release> wrote for that release's artifact. Nothing else
-              is sent. Prints the gateway's final report; exit 0 only if it ends "done".
+              is sent. Prints the gateway's final report; exit 0 only if it ends "done". --group: as
+              for push.
 
           verify --keys DIR [--revoked ID,ID] --gateway ID [--groups G,G] [--ledger FILE]
                  ENVELOPE ARTIFACT
               Checks both as a gateway would, with the *.pub keys of DIR, against the ledger FILE if
               given (it is not changed) or an empty one. Prints "ok", or the reason code and why.
 
-        Exit codes: 0 ok, 1 failed, 2 refused by verify, 64 bad command line.
+        Exit codes: 0 ok, 1 failed (or a gateway did not answer), 2 refused (by verify, or by the
+        gateway), 64 bad command line.
         """;
 
     private PushCli() {}
