@@ -465,6 +465,75 @@ public class DeployOverMqttIT extends FacegateTestSupport {
         awaitProcessed(processed + 3);
     }
 
+    @Test
+    public void i_aFeatureArchiveInstallsItsFeatureAndOneThatFailsBringsThePreviousBack() throws Exception {
+        byte[] v1 = featureArchive("1.0.0", null);
+        push("job-kar-1", v1, sign(featureManifest("1.0.0", v1)));
+        JsonObject end = awaitEnd("job-kar-1");
+        assertEquals(end.toString(), "done", end.get("state").getAsString());
+        assertTrue(bundles(), bundles().contains("facegate-itest-featured:1.0.0:32")); // ACTIVE
+        JsonObject list = call("deploy/list", new JsonObject()).getAsJsonObject("result");
+        assertTrue(list.toString(), list.toString().contains("{\"name\":\"facegate-itest-feature\","
+                + "\"version\":\"1.0.0\",\"kind\":\"feature\""));
+
+        // version 2's bundle imports a package nothing exports: Karaf cannot install it, version 1 comes back
+        byte[] v2 = featureArchive("2.0.0", "io.facegate.nowhere;version=\"[9,10)\"");
+        push("job-kar-2", v2, sign(featureManifest("2.0.0", v2)));
+        end = awaitEnd("job-kar-2");
+        assertEquals(end.toString(), "rolled_back", end.get("state").getAsString());
+        // Karaf logs the resolution error and leaves the feature uninstalled; the health check finds it so
+        String reason = end.get("reason").getAsString();
+        assertTrue(reason, reason.startsWith("install: ") || reason.startsWith("health_check: feature"
+                + " facegate-itest-feature 2.0.0 is not installed"));
+        String after = bundles();
+        assertTrue(after, after.contains("facegate-itest-featured:1.0.0:32"));
+        assertTrue(after, !after.contains("facegate-itest-featured:2.0.0"));
+
+        // a manifest naming a feature the archive does not declare changes nothing
+        push("job-kar-name", v1, sign(featureManifest("1.0.0", v1).toBuilder().name("facegate-itest-other")
+                .release(RELEASES.incrementAndGet()).build()));
+        end = awaitEnd("job-kar-name");
+        assertEquals(end.toString(), "failed", end.get("state").getAsString());
+        assertTrue(end.toString(), end.get("reason").getAsString().startsWith("name_mismatch"));
+
+        JsonObject r = call("deploy/uninstall", envelopeRequest("job-kar-rm", sign(removal("facegate-itest-feature",
+                "1.0.0", Manifest.Kind.FEATURE))));
+        assertEquals(r.toString(), 200, r.get("code").getAsInt());
+        end = awaitEnd("job-kar-rm");
+        assertEquals(end.toString(), "done", end.get("state").getAsString());
+        assertTrue(bundles(), !bundles().contains("facegate-itest-featured"));
+    }
+
+    private static Manifest featureManifest(String version, byte[] kar) throws Exception {
+        return bundleManifest("facegate-itest-feature", version, kar).toBuilder().kind(Manifest.Kind.FEATURE).build();
+    }
+
+    /**
+     * @return a KAR: a feature repository declaring {@code facegate-itest-feature} at {@code version}, with one
+     *         bundle {@code facegate-itest-featured} of that version, importing {@code imports} if not null
+     */
+    private static byte[] featureArchive(String version, String imports) throws Exception {
+        String group = "repository/io/facegate/itest/";
+        String xml = "<features name=\"facegate-itest-" + version + "\""
+                + " xmlns=\"http://karaf.apache.org/xmlns/features/v1.6.0\">"
+                + "<feature name=\"facegate-itest-feature\" version=\"" + version + "\" install=\"auto\">"
+                + "<bundle>mvn:io.facegate.itest/facegate-itest-featured/" + version + "</bundle>"
+                + "</feature></features>";
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        try (java.util.zip.ZipOutputStream zip = new java.util.zip.ZipOutputStream(out)) {
+            zip.putNextEntry(new java.util.zip.ZipEntry(group + "facegate-itest-feature/" + version
+                    + "/facegate-itest-feature-" + version + "-features.xml"));
+            zip.write(xml.getBytes(StandardCharsets.UTF_8));
+            zip.closeEntry();
+            zip.putNextEntry(new java.util.zip.ZipEntry(group + "facegate-itest-featured/" + version
+                    + "/facegate-itest-featured-" + version + ".jar"));
+            zip.write(plainBundle("facegate-itest-featured", version, imports == null ? null : "Import-Package",
+                    imports));
+            zip.closeEntry();
+        }
+        return out.toByteArray();
+    }
+
     private Manifest removal(String name, String version, Manifest.Kind kind) {
         return Manifest.builder().name(name).version(version).kind(kind).noArtifact().uninstall(true)
                 .target(Target.gateway(GATEWAY_ID)).release(RELEASES.incrementAndGet()).rollback(false)

@@ -47,6 +47,11 @@ final class ArtifactFiles {
         return artifacts.resolve(m.name()).resolve(m.release() + ".jar");
     }
 
+    /** @return where a feature archive is installed from: Karaf names a KAR after its file */
+    Path karFile(String name) throws IOException {
+        return Files.createDirectories(artifacts.resolve(name)).resolve(name + ".kar");
+    }
+
     Path previous(String name, String jobId) {
         return artifacts.resolve(name).resolve("previous-" + jobId + ".jar");
     }

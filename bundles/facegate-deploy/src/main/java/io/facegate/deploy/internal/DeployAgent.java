@@ -20,6 +20,7 @@ import java.net.URI;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -34,6 +35,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.jar.Attributes;
 import java.util.jar.JarFile;
 import java.util.regex.Pattern;
+import org.apache.karaf.features.FeaturesService;
+import org.apache.karaf.kar.KarService;
 import org.osgi.framework.Bundle;
 import org.osgi.framework.BundleContext;
 import org.osgi.framework.BundleException;
@@ -185,6 +188,21 @@ public final class DeployAgent implements Deployments {
             policyOption = ReferencePolicyOption.GREEDY)
     volatile Pipeline pipeline;
 
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
+    volatile KarService karService;
+
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
+    volatile FeaturesService featuresService;
+
+    /** @return Karaf's KAR and feature services, or {@code null} while either is missing */
+    private Kars kars() {
+        KarService k = karService;
+        FeaturesService f = featuresService;
+        return k == null || f == null ? null : new Kars(k, f, context);
+    }
+
     private static ExecutorService thread(String name) {
         return Executors.newSingleThreadExecutor(r -> {
             Thread t = new Thread(r, name);
@@ -291,6 +309,21 @@ public final class DeployAgent implements Deployments {
             throw new OperationException(OperationException.BAD_REQUEST, m.name() + " cannot be removed remotely:"
                     + " without it this gateway could not be reached to undo it");
         }
+        if (m.kind() == Manifest.Kind.FEATURE) {
+            Kars k = kars();
+            try {
+                if (k == null || !k.installed(m.name())) {
+                    throw new OperationException(OperationException.NOT_FOUND, "no feature archive " + m.name()
+                            + " was deployed on this gateway");
+                }
+            } catch (OperationException e) {
+                throw e;
+            } catch (Exception e) {
+                throw new OperationException(OperationException.UNAVAILABLE, "cannot list the feature archives: "
+                        + e.getMessage());
+            }
+            return queueRemoval(jobId, envelope, m);
+        }
         Bundle b = bundles.find(m.name());
         if (b == null || !b.getVersion().equals(Version.parseVersion(m.version()))) {
             throw new OperationException(OperationException.NOT_FOUND, "no bundle " + m.name() + " " + m.version()
@@ -301,6 +334,10 @@ public final class DeployAgent implements Deployments {
             throw new OperationException(OperationException.CONFLICT, "removing " + m.name() + " would leave"
                     + " bundles unresolved (" + String.join("; ", stranded) + "); remove those first");
         }
+        return queueRemoval(jobId, envelope, m);
+    }
+
+    private DeployJob queueRemoval(String jobId, byte[] envelope, Manifest m) {
         DeployJob job = new DeployJob(jobId, m.name(), m.version(), m.kind().code(), m.release(),
                 DeployJob.VERIFIED, null, 0, 0, 0, Instant.now());
         save(new JobStore.Stored(job, envelope.clone()));
@@ -355,10 +392,6 @@ public final class DeployAgent implements Deployments {
         if (m.name().startsWith(".") || m.name().contains("..")) {
             throw new OperationException(OperationException.BAD_REQUEST, "artifact name " + m.name()
                     + " is not a bundle symbolic name");
-        }
-        if (m.kind() == Manifest.Kind.FEATURE) {
-            throw new OperationException(OperationException.BAD_REQUEST, "feature repositories cannot be deployed"
-                    + " by this agent yet; deploy the bundles");
         }
         if (m.size() > maxArtifactBytes) {
             throw new OperationException(OperationException.TOO_LARGE, "artifact of " + m.size() + " bytes; at most "
@@ -463,6 +496,19 @@ public final class DeployAgent implements Deployments {
             out.add(new DeployedArtifact(name, b.getVersion().toString(), model ? "model" : "bundle", BundleOps.state(b),
                     ledger.highestRelease(name).orElse(0), b.getBundleId()));
         }
+        Kars k = kars();
+        if (k != null) {
+            try {
+                for (String[] f : k.installedFeatures()) {
+                    long release = ledger.highestRelease(f[0]).orElse(0);
+                    if (f[0].startsWith("facegate") || release > 0) {
+                        out.add(new DeployedArtifact(f[0], f[1], "feature", "installed", release, -1));
+                    }
+                }
+            } catch (Exception e) {
+                LOG.warn("cannot list the installed features: {}", e.toString());
+            }
+        }
         return out;
     }
 
@@ -471,6 +517,10 @@ public final class DeployAgent implements Deployments {
         JobStore.Stored s = stored(jobId);
         Manifest m = manifest(s.envelope());
         Path jar = files.artifact(m);
+        if (m.kind() == Manifest.Kind.FEATURE) {
+            installArchive(jobId, m, jar);
+            return;
+        }
         Attributes main;
         try (JarFile jf = new JarFile(jar.toFile())) {
             main = jf.getManifest() == null ? null : jf.getManifest().getMainAttributes();
@@ -539,6 +589,11 @@ public final class DeployAgent implements Deployments {
             rollback(jobId, existing == null ? null : installed, previous, "health_check: " + problem);
             return;
         }
+        kept(jobId, m, previous);
+    }
+
+    /** The new revision passed its health check: its release is recorded and it stays. */
+    private void kept(String jobId, Manifest m, Path previous) {
         try {
             ledger.record(m);
         } catch (VerificationException | IOException e) {
@@ -551,6 +606,18 @@ public final class DeployAgent implements Deployments {
         files.prune(m.name());
         LOG.info("deploy job {}: {} {} (release {}) installed and healthy", jobId, m.name(), m.version(),
                 m.release());
+    }
+
+    /** A release that failed is recorded, so it is never taken again (a fix needs a new number), and not kept. */
+    private void recordFailed(String jobId, Manifest m) {
+        try {
+            ledger.record(m);
+        } catch (VerificationException | IOException e) {
+            LOG.warn("deploy job {}: release not recorded: {}", jobId, e.toString());
+        }
+        if (!m.rollback()) {
+            files.forget(m);
+        }
     }
 
     /** @return the pipeline's counters now, or {@code null} when this gateway runs no pipeline */
@@ -594,11 +661,96 @@ public final class DeployAgent implements Deployments {
     }
 
     /**
+     * Installs a feature archive (KAR): the feature the manifest names must be in it; a KAR of the same name that
+     * is installed is kept and uninstalled first, and comes back when the new one fails to install or fails its
+     * health check (the feature installed with all its bundles active, then the pipeline's frames).
+     */
+    private void installArchive(String jobId, Manifest m, Path kar) {
+        Kars k = kars();
+        if (k == null) {
+            transition(jobId, DeployJob.FAILED, "no_kar_support: Karaf's feature kar is not installed (nothing was"
+                    + " changed)");
+            return;
+        }
+        try {
+            FeatureArchive archive = FeatureArchive.read(kar);
+            if (!archive.declares(m.name(), m.version())) {
+                transition(jobId, DeployJob.FAILED, "name_mismatch: the archive declares " + archive.features()
+                        + ", the manifest names feature " + m.name() + " " + m.version());
+                return;
+            }
+        } catch (IOException e) {
+            transition(jobId, DeployJob.FAILED, "not_a_feature_archive: " + e.getMessage());
+            return;
+        }
+        Path previous = files.previous(m.name(), jobId);
+        try {
+            Path named = files.karFile(m.name());
+            boolean replacing = k.installed(m.name());
+            if (replacing) {
+                Files.copy(named, previous, StandardCopyOption.REPLACE_EXISTING);
+            }
+            transition(jobId, DeployJob.INSTALLING, null);
+            if (replacing) {
+                k.uninstall(m.name());
+            }
+            Files.copy(kar, named, StandardCopyOption.REPLACE_EXISTING);
+            PipelineStatus before = pipelineStatus();
+            k.install(named);
+            transition(jobId, DeployJob.HEALTH_CHECKING, null);
+            String problem = k.awaitHealthy(m.name(), m.version(), healthTimeoutMs);
+            if (problem == null) {
+                problem = watchFrames(jobId, before);
+            }
+            if (problem != null) {
+                rollbackArchive(jobId, m, k, previous, "health_check: " + problem);
+                return;
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return; // finished after the restart
+        } catch (Exception e) {
+            LOG.warn("deploy job {}: install of feature archive {} failed: {}", jobId, m.name(), e.toString());
+            rollbackArchive(jobId, m, k, previous, "install: " + e.getMessage());
+            return;
+        }
+        kept(jobId, m, previous);
+    }
+
+    /** Uninstalls a feature archive that failed and installs the one it replaced, if there was one. */
+    private void rollbackArchive(String jobId, Manifest m, Kars k, Path previous, String reason) {
+        String outcome = reason;
+        try {
+            if (k.installed(m.name())) {
+                k.uninstall(m.name());
+            }
+            if (Files.exists(previous)) {
+                Path named = files.karFile(m.name());
+                Files.copy(previous, named, StandardCopyOption.REPLACE_EXISTING);
+                k.install(named);
+            } else {
+                Files.deleteIfExists(files.karFile(m.name()));
+            }
+        } catch (Exception e) {
+            outcome = reason + "; the rollback failed too: " + e.getMessage();
+            LOG.error("deploy job {}: rollback of feature archive {} failed: {}", jobId, m.name(), e.toString());
+        }
+        recordFailed(jobId, m);
+        ArtifactFiles.deletePrevious(previous);
+        transition(jobId, DeployJob.ROLLED_BACK, outcome);
+        LOG.warn("deploy job {}: {} rolled back: {}", jobId, m.name(), outcome);
+    }
+
+    /**
      * Removes a bundle by a verified uninstall job (on the worker thread), then watches the pipeline; when it fails
      * or stalls, the removed revision, kept before, is installed again. Runs again from the top after a restart.
      */
     private void remove(String jobId) {
         Manifest m = manifest(stored(jobId).envelope());
+        if (m.kind() == Manifest.Kind.FEATURE) {
+            removeArchive(jobId, m);
+            return;
+        }
         Path previous = files.previous(m.name(), jobId);
         Bundle b = bundles.find(m.name());
         PipelineStatus before = pipelineStatus(); // before the removal: what the pipeline waits for then is no stall
@@ -645,6 +797,51 @@ public final class DeployAgent implements Deployments {
         LOG.info("deploy job {}: {} {} removed (release {})", jobId, m.name(), m.version(), m.release());
     }
 
+    /** {@link #remove} for a feature archive: Karaf uninstalls its features; a failed check installs it again. */
+    private void removeArchive(String jobId, Manifest m) {
+        Kars k = kars();
+        if (k == null) {
+            transition(jobId, DeployJob.FAILED, "no_kar_support: Karaf's feature kar is not installed");
+            return;
+        }
+        Path previous = files.previous(m.name(), jobId);
+        try {
+            Path named = files.karFile(m.name());
+            PipelineStatus before = pipelineStatus();
+            if (k.installed(m.name())) {
+                Files.copy(named, previous, StandardCopyOption.REPLACE_EXISTING);
+                transition(jobId, DeployJob.INSTALLING, null);
+                k.uninstall(m.name());
+            }
+            transition(jobId, DeployJob.HEALTH_CHECKING, null);
+            String problem = watchFrames(jobId, before);
+            if (problem != null) {
+                Files.copy(previous, named, StandardCopyOption.REPLACE_EXISTING);
+                k.install(named);
+                recordFailed(jobId, m);
+                ArtifactFiles.deletePrevious(previous);
+                transition(jobId, DeployJob.ROLLED_BACK, "health_check: " + problem);
+                return;
+            }
+            Files.deleteIfExists(named);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return;
+        } catch (Exception e) {
+            ArtifactFiles.deletePrevious(previous);
+            transition(jobId, DeployJob.FAILED, "uninstall: " + e.getMessage());
+            return;
+        }
+        try {
+            ledger.record(m);
+        } catch (VerificationException | IOException e) {
+            LOG.error("deploy job {}: release of the removal not recorded: {}", jobId, e.toString());
+        }
+        ArtifactFiles.deletePrevious(previous);
+        files.removed(m.name());
+        transition(jobId, DeployJob.DONE, null);
+    }
+
     private void restoreRemoved(String jobId, Manifest m, Path previous, String reason) {
         String outcome = reason;
         try {
@@ -676,14 +873,7 @@ public final class DeployAgent implements Deployments {
             LOG.error("deploy job {}: rollback failed: {}", jobId, e.toString());
         }
         Manifest m = manifest(stored(jobId).envelope());
-        try {
-            ledger.record(m); // a release that failed is never taken again: push a new release number
-        } catch (VerificationException | IOException e) {
-            LOG.warn("deploy job {}: release not recorded: {}", jobId, e.toString());
-        }
-        if (!m.rollback()) {
-            files.forget(m);
-        }
+        recordFailed(jobId, m);
         ArtifactFiles.deletePrevious(previous);
         transition(jobId, DeployJob.ROLLED_BACK, outcome);
         LOG.warn("deploy job {}: {} rolled back: {}", jobId, m.name(), outcome);
@@ -694,6 +884,10 @@ public final class DeployAgent implements Deployments {
         JobStore.Stored s = stored(jobId);
         if (manifest(s.envelope()).uninstall()) {
             remove(jobId); // takes up where it stopped: removes the bundle if it is still there, then checks
+            return;
+        }
+        if (manifest(s.envelope()).kind() == Manifest.Kind.FEATURE && !DeployJob.VERIFIED.equals(s.job().state())) {
+            recoverArchive(jobId);
             return;
         }
         if (DeployJob.VERIFIED.equals(s.job().state())) {
@@ -722,6 +916,36 @@ public final class DeployAgent implements Deployments {
             main = new Attributes();
         }
         healthCheck(jobId, m, b, main, Files.exists(previous) ? b : null, previous);
+    }
+
+    /** {@link #recover} for a feature archive cut short while installing or checking. */
+    private void recoverArchive(String jobId) {
+        Manifest m = manifest(stored(jobId).envelope());
+        Kars k = kars();
+        Path previous = files.previous(m.name(), jobId);
+        if (k == null) {
+            transition(jobId, DeployJob.FAILED, "no_kar_support: Karaf's feature kar is not installed");
+            return;
+        }
+        try {
+            if (k.installed(m.name()) && FeatureArchive.read(files.karFile(m.name())).declares(m.name(), m.version())) {
+                String problem = k.awaitHealthy(m.name(), m.version(), healthTimeoutMs);
+                if (problem == null) {
+                    kept(jobId, m, previous);
+                } else {
+                    rollbackArchive(jobId, m, k, previous, "health_check: " + problem);
+                }
+            } else if (Files.exists(previous)) {
+                rollbackArchive(jobId, m, k, previous, "interrupted: the gateway stopped during the update");
+            } else {
+                transition(jobId, DeployJob.FAILED, "interrupted: the gateway stopped before " + m.name()
+                        + " was installed; nothing was changed");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (Exception e) {
+            rollbackArchive(jobId, m, k, previous, "interrupted: " + e.getMessage());
+        }
     }
 
     /**
