@@ -75,6 +75,22 @@ final class Args {
         return Arrays.stream(v.split(",")).map(String::strip).filter(x -> !x.isEmpty()).toList();
     }
 
+    /**
+     * @param name what the operand is, for the message
+     * @return the one operand, or {@code null} if there is none
+     * @throws UsageException on more than one
+     */
+    String optionalOperand(String name) throws UsageException {
+        if (operands.size() > 1) {
+            throw new UsageException("expected at most one " + name + ", got " + operands.size() + " operands");
+        }
+        return operands.isEmpty() ? null : operands.get(0);
+    }
+
+    boolean hasOperands() {
+        return !operands.isEmpty();
+    }
+
     List<String> operands(int count, String names) throws UsageException {
         if (operands.size() != count) {
             throw new UsageException("expected " + names + ", got " + operands.size() + " operand(s)");

@@ -68,6 +68,12 @@ final class ChunkedInstall implements Delivery {
         return true;
     }
 
+    /** Only a refused envelope: a 404 or 409 is a transfer out of step, resolved by resuming. */
+    @Override
+    public boolean refuses(int code) {
+        return code == 403;
+    }
+
     @Override
     public double done(JsonObject job) {
         if (job == null) {

@@ -3,11 +3,12 @@ package io.facegate.push;
 import com.google.gson.JsonObject;
 
 /**
- * What one gateway must be sent so that its job goes on by itself: the chunks of an artifact, or one rollback
- * request. Asked again after every reply, so it always answers from where the gateway says it stands.
+ * What one gateway must be sent so that its job goes on by itself: the chunks of an artifact, or the one request of
+ * a rollback, an uninstall or a download from a URL. Asked again after every reply, so it always answers from where
+ * the gateway says it stands.
  */
 interface Delivery {
-    /** @return the command's last level: {@code install} or {@code rollback} */
+    /** @return the command's last level: {@code install}, {@code rollback} or {@code uninstall} */
     String verb();
 
     /**
@@ -21,6 +22,13 @@ interface Delivery {
 
     /** @return whether a refused out-of-order request is resolved by going on from where the gateway stands */
     boolean resumes();
+
+    /**
+     * @param code a reply's code other than 200
+     * @return whether it is the gateway's final no, with its reason (exit 2, "refused"), rather than a failure to be
+     *         looked into (exit 1, "error")
+     */
+    boolean refuses(int code);
 
     /** @return how much of the delivery {@code job} has, 0 to 1 */
     double done(JsonObject job);

@@ -6,6 +6,7 @@ import java.util.UUID;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import org.eclipse.paho.client.mqttv3.MqttException;
 
 /**
@@ -120,17 +121,29 @@ final class GatewaySession implements AutoCloseable {
      * @return the job once it ended, or as it stood at the timeout
      */
     JsonObject awaitEnd(JsonObject last, long timeoutMs) throws MqttException, InterruptedException {
+        return awaitEnd(last, timeoutMs, job -> { });
+    }
+
+    /**
+     * As {@link #awaitEnd(JsonObject, long)}, telling {@code seen} every state of the job heard meanwhile.
+     *
+     * @param seen gets each notice and status, on the calling thread (a download's progress)
+     */
+    JsonObject awaitEnd(JsonObject last, long timeoutMs, Consumer<JsonObject> seen)
+            throws MqttException, InterruptedException {
         long deadline = System.currentTimeMillis() + timeoutMs;
         JsonObject state = last;
         while (!finished(state) && System.currentTimeMillis() < deadline) {
             JsonObject note = notes.poll(5, TimeUnit.SECONDS);
             if (note != null) {
                 state = note;
+                seen.accept(state);
                 continue;
             }
             JsonObject reply = request("status", new JsonObject(), 10_000);
             if (reply != null && reply.get("code").getAsInt() == 200) {
                 state = reply.getAsJsonObject("result");
+                seen.accept(state);
             }
         }
         return state;

@@ -2,10 +2,6 @@ package io.facegate.push;
 
 import com.google.gson.JsonObject;
 import io.facegate.deploy.manifest.Manifest;
-import io.facegate.deploy.manifest.ManifestVerifier;
-import io.facegate.deploy.manifest.SignedManifest;
-import io.facegate.deploy.manifest.Target;
-import io.facegate.deploy.manifest.VerificationException;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
@@ -20,11 +16,11 @@ import java.util.concurrent.Future;
 import org.eclipse.paho.client.mqttv3.MqttException;
 
 /**
- * {@code push --group} and {@code rollback --group}: a roll call on the group's topic learns who is there and
- * where each stands with the job; then every member gets its own requests on its own command topic, all members
- * at once, each paced by its own replies (a slow or flaky gateway delays nobody else, and its resends and resume
- * are the same as for one gateway). Ends with one line per member and exit 0 only if every one ended
- * {@code done}.
+ * {@code push --group}, {@code rollback --group} and {@code uninstall --group}: a roll call on the group's topic
+ * learns who is there and where each stands with the job; then every member gets its own requests on its own
+ * command topic, all members at once, each paced by its own replies (a slow or flaky gateway delays nobody else,
+ * and its resends and resume are the same as for one gateway). Ends with one line per member and exit 0 only if
+ * every one ended {@code done}.
  */
 final class GroupPush {
     private static final int MAX_THREADS = 64;
@@ -33,7 +29,7 @@ final class GroupPush {
     }
 
     /** The command line of a group run, checked before a file is read or a byte sent. */
-    private record Setup(Membership membership, MemberRun.Limits limits, long rollCallMs) {
+    record Setup(Membership membership, MemberRun.Limits limits, long rollCallMs) {
         static Setup of(Args a) throws UsageException {
             return new Setup(Membership.of(a), new MemberRun.Limits(Push.millis(a, "--reply-s", 30),
                     Push.count(a, "--retries", 3), Push.timeoutMs(a)), Push.millis(a, "--roll-call-s", 3));
@@ -43,30 +39,19 @@ final class GroupPush {
     static int push(Args a, String broker, String group, Path artifact, Path envelopeFile, int chunkBytes,
             PrintStream out, PrintStream err) throws UsageException, IOException {
         Setup setup = Setup.of(a);
-        Manifest manifest = manifestFor(envelopeFile, group);
-        try {
-            // a wrong artifact would fail on every gateway: say so before sending it to any
-            ManifestVerifier.verifyArtifact(manifest, artifact);
-        } catch (VerificationException e) {
-            throw new IOException(artifact + " is not the artifact " + envelopeFile + " signs: "
-                    + e.reason().code() + ": " + e.getMessage());
-        }
+        Manifest manifest = EnvelopeCheck.check(envelopeFile, EnvelopeCheck.Use.INSTALL, null, group);
+        EnvelopeCheck.artifact(manifest, envelopeFile, artifact);
         Delivery delivery = new ChunkedInstall(Push.readEnvelope(envelopeFile), Files.readAllBytes(artifact),
                 chunkBytes);
         return run(a, broker, group, setup, Push.jobId(a, "push-"), delivery, out, err);
     }
 
-    static int rollback(Args a, String broker, String group, Path envelopeFile, PrintStream out, PrintStream err)
-            throws UsageException, IOException {
-        Setup setup = Setup.of(a);
-        if (!manifestFor(envelopeFile, group).rollback()) {
-            throw new UsageException(envelopeFile + " is no rollback manifest: sign it with --rollback");
-        }
-        Delivery delivery = new RollbackRequest(Push.readEnvelope(envelopeFile));
-        return run(a, broker, group, setup, Push.jobId(a, "rollback-"), delivery, out, err);
-    }
-
-    private static int run(Args a, String broker, String group, Setup setup, String job, Delivery delivery,
+    /**
+     * Sends {@code delivery} to the members of {@code group} and reports how each job ended.
+     *
+     * @param setup the group options, checked before any file was read
+     */
+    static int run(Args a, String broker, String group, Setup setup, String job, Delivery delivery,
             PrintStream out, PrintStream err) throws UsageException, IOException {
         String prefix = Push.prefix(a);
         try (BrokerLink link = BrokerLink.connect(a, broker)) {
@@ -149,20 +134,5 @@ final class GroupPush {
         }
         long done = outcomes.stream().filter(o -> o.state() == Outcome.State.DONE).count();
         out.println(done + " of " + outcomes.size() + " gateway(s) done");
-    }
-
-    /** @return the envelope's manifest, once it is known to address the group: else every member would refuse it */
-    private static Manifest manifestFor(Path envelopeFile, String group) throws UsageException, IOException {
-        Manifest m;
-        try {
-            m = Manifest.parse(SignedManifest.parse(Files.readAllBytes(envelopeFile)).manifestBytes());
-        } catch (VerificationException e) {
-            throw new IOException(envelopeFile + ": " + e.getMessage());
-        }
-        if (!m.target().equals(Target.group(group))) {
-            throw new UsageException(envelopeFile + " is signed for " + m.target() + ", not group " + group
-                    + ": sign it with --group " + group);
-        }
-        return m;
     }
 }

@@ -4,10 +4,10 @@ import com.google.gson.JsonObject;
 import org.eclipse.paho.client.mqttv3.MqttException;
 
 /**
- * One gateway's part of a group push or rollback: sends what the {@link Delivery} asks for, one request in flight,
- * each reply awaited for a bounded time and the request sent again when none comes; when the gateway refuses a
- * chunk as out of order it is asked where it stands and the delivery resumes there. Then waits for its final
- * report.
+ * One gateway's part of a group push, rollback or uninstall: sends what the {@link Delivery} asks for, one request
+ * in flight, each reply awaited for a bounded time and the request sent again when none comes; when the gateway
+ * refuses a chunk as out of order it is asked where it stands and the delivery resumes there. Then waits for its
+ * final report.
  */
 final class MemberRun {
     /** Out-of-order refusals in a row that are resolved by asking the gateway; more means it is stuck. */
@@ -75,7 +75,7 @@ final class MemberRun {
                 continue;
             }
             if (!delivery.resumes() || (code != 409 && code != 404) || ++resyncs > MAX_RESYNCS) {
-                return Outcome.ofReply(gateway, reply);
+                return Outcome.ofReply(gateway, reply, delivery::refuses);
             }
             // a chunk out of order (409) or for a job it does not have (404): go on from where the gateway is
             JsonObject status = send("status", new JsonObject(), "the status request");
@@ -84,18 +84,22 @@ final class MemberRun {
             }
             int statusCode = status.get("code").getAsInt();
             if (statusCode != 200 && statusCode != 404) {
-                return Outcome.ofReply(gateway, status);
+                return Outcome.ofReply(gateway, status, delivery::refuses);
             }
             JsonObject there = statusCode == 200 ? status.getAsJsonObject("result") : null;
             JsonObject again = delivery.next(there);
             if (again != null && delivery.describe(again).equals(what)) {
-                return Outcome.ofReply(gateway, reply); // it wants what it just refused: not a matter of order
+                // it wants what it just refused: not a matter of order
+                return Outcome.ofReply(gateway, reply, delivery::refuses);
             }
             job = there;
             progress.note(gateway, reply.get("message").getAsString() + "; resuming at "
                     + (again == null ? "its end" : delivery.describe(again)));
         }
-        return Outcome.ofJob(gateway, session.awaitEnd(job, limits.endMs()), limits.endMs());
+        // a download's bytes, or a rollback's states, go on showing while the gateway works
+        JsonObject end = session.awaitEnd(job, limits.endMs(),
+                j -> progress.update(gateway, delivery.done(j), delivery.label(j)));
+        return Outcome.ofJob(gateway, end, limits.endMs());
     }
 
     /** @return the reply, or {@code null} if none came in 1 + retries tries; a 503 (busy) is tried again too */

@@ -2,6 +2,7 @@ package io.facegate.push;
 
 import com.google.gson.JsonObject;
 import java.util.Collection;
+import java.util.function.IntPredicate;
 
 /**
  * How one gateway's job ended, as the final report says it.
@@ -46,11 +47,14 @@ record Outcome(String gateway, State state, String detail) {
         };
     }
 
-    /** @return the end of a job that a gateway refused or could not take: a reply other than 200 */
-    static Outcome ofReply(String gateway, JsonObject reply) {
+    /**
+     * @param refusal which codes are the gateway's final no ({@link Delivery#refuses(int)}); others are errors
+     * @return the end of a job that a gateway refused or could not take: a reply other than 200
+     */
+    static Outcome ofReply(String gateway, JsonObject reply, IntPredicate refusal) {
         int code = reply.get("code").getAsInt();
         String message = reply.has("message") ? reply.get("message").getAsString() : "";
-        return new Outcome(gateway, code == 403 ? State.REFUSED : State.ERROR, code + " " + message);
+        return new Outcome(gateway, refusal.test(code) ? State.REFUSED : State.ERROR, code + " " + message);
     }
 
     /**

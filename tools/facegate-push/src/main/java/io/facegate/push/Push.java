@@ -17,28 +17,35 @@ import java.util.HashSet;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
+import java.util.function.IntPredicate;
 import org.eclipse.paho.client.mqttv3.MqttException;
 
 /**
  * {@code push}: sends an artifact with its signed envelope to one gateway over MQTT ({@code deploy/install}, one
  * chunk per request, each answered before the next), resumes where the gateway says after a refused chunk, shows
- * a progress bar, and waits for the gateway's final report. {@code rollback}: asks the gateway to reinstall an
- * earlier release it keeps. Exit 0 only when the job ends {@code done}. With {@code --group} instead of
- * {@code --gateway}, both go to every member of a group: {@link GroupPush}.
+ * a progress bar, and waits for the gateway's final report. Exit 0 only when the job ends {@code done}. With
+ * {@code --group} instead of {@code --gateway} it goes to every member of a group ({@link GroupPush}); with
+ * {@code --url} the gateways download the artifact themselves ({@link RequestCommand#fetch}). Also the option
+ * helpers that {@code rollback} and {@code uninstall} share.
  */
 final class Push {
     private static final int DEFAULT_CHUNK_KIB = 256;
     private static final Set<String> CONNECTION = Set.of("--broker", "--user", "--password-file", "--gateway",
             "--prefix", "--job", "--timeout-s");
-    /** Options of a group push or rollback only. */
+    /** Options of a group run only (push, rollback, uninstall). */
     private static final Set<String> GROUP = Set.of("--group", "--members", "--expect", "--roll-call-s", "--reply-s",
             "--retries");
+    /** The options of {@code rollback} and {@code uninstall}. */
+    static final Set<String> REQUEST_OPTIONS = union(CONNECTION, GROUP);
 
     private Push() {
     }
 
     static int run(String[] argv, PrintStream out, PrintStream err) throws UsageException, IOException {
-        Args a = Args.parse(argv, union(CONNECTION, union(GROUP, Set.of("--envelope", "--chunk-kib"))), Set.of());
+        Args a = Args.parse(argv, union(REQUEST_OPTIONS, Set.of("--envelope", "--chunk-kib", "--url")), Set.of());
+        if (a.get("--url") != null) {
+            return RequestCommand.fetch(a, out, err);
+        }
         Path artifact = Path.of(a.operands(1, "one ARTIFACT").get(0));
         String broker = a.required("--broker");
         Path envelopeFile = a.get("--envelope") != null ? Path.of(a.get("--envelope"))
@@ -51,6 +58,7 @@ final class Push {
         String gateway = a.get("--gateway");
         String job = jobId(a, "push-");
         long timeoutMs = timeoutMs(a);
+        EnvelopeCheck.check(envelopeFile, EnvelopeCheck.Use.INSTALL, gateway, null);
         byte[] jar = Files.readAllBytes(artifact);
         JsonElement envelope = readEnvelope(envelopeFile);
         try (GatewaySession session = GatewaySession.open(a, broker, base(a, gateway), job)) {
@@ -68,7 +76,7 @@ final class Push {
                 JsonObject reply = session.request("install", r, timeoutMs);
                 if (reply == null || reply.get("code").getAsInt() != 200) {
                     err.println();
-                    return refused(reply, gateway, out, err);
+                    return refused(reply, gateway, code -> code == 403, out, err);
                 }
                 last = reply.getAsJsonObject("result");
                 next = last.get("next_chunk").getAsInt(); // the gateway says where to go on (resumes, retries)
@@ -92,50 +100,23 @@ final class Push {
     }
 
     /**
-     * {@code rollback}: asks the gateway to go back to an earlier release it keeps, with a rollback envelope that
-     * {@code sign --rollback} wrote; no artifact is sent. Exit 0 only when the job ends {@code done}.
+     * A missing or refusing reply: says why.
+     *
+     * @param refusal the codes that are the gateway's final no (exit 2, see {@link Delivery#refuses(int)}); any
+     *                other is a failure (exit 1)
      */
-    static int rollback(String[] argv, PrintStream out, PrintStream err) throws UsageException, IOException {
-        Args a = Args.parse(argv, union(CONNECTION, GROUP), Set.of());
-        Path envelopeFile = Path.of(a.operands(1, "one ENVELOPE").get(0));
-        String broker = a.required("--broker");
-        String group = group(a);
-        if (group != null) {
-            return GroupPush.rollback(a, broker, group, envelopeFile, out, err);
-        }
-        String gateway = a.get("--gateway");
-        String job = jobId(a, "rollback-");
-        long timeoutMs = timeoutMs(a);
-        JsonObject r = new JsonObject();
-        r.add("envelope", readEnvelope(envelopeFile));
-        try (GatewaySession session = GatewaySession.open(a, broker, base(a, gateway), job)) {
-            JsonObject reply = session.request("rollback", r, timeoutMs);
-            if (reply == null || reply.get("code").getAsInt() != 200) {
-                return refused(reply, gateway, out, err);
-            }
-            return report(session.awaitEnd(reply.getAsJsonObject("result"), timeoutMs), out);
-        } catch (MqttException e) {
-            err.println("error: MQTT " + e.getMessage() + " (" + e.getReasonCode() + ")");
-            return PushCli.FAILED;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return PushCli.FAILED;
-        }
-    }
-
-    /** A missing or refusing reply: says why; 403 (the gateway refused the envelope) is a refusal, else a failure. */
-    private static int refused(JsonObject reply, String gateway, PrintStream out, PrintStream err) {
+    static int refused(JsonObject reply, String gateway, IntPredicate refusal, PrintStream out, PrintStream err) {
         if (reply == null) {
             err.println("error: no reply from " + gateway + " within the timeout");
             return PushCli.FAILED;
         }
         int code = reply.get("code").getAsInt();
         out.println(code + " " + reply.get("message").getAsString());
-        return code == 403 ? PushCli.REJECTED : PushCli.FAILED;
+        return refusal.test(code) ? PushCli.REJECTED : PushCli.FAILED;
     }
 
     /** Prints the gateway's final report of the job; exit 0 only for {@code done}. */
-    private static int report(JsonObject end, PrintStream out) {
+    static int report(JsonObject end, PrintStream out) {
         out.println(end);
         return "done".equals(end.get("state").getAsString()) ? PushCli.OK : PushCli.REJECTED;
     }
@@ -144,7 +125,7 @@ final class Push {
      * @return the group of {@code --group}, or {@code null} for one gateway, {@code --gateway}
      * @throws UsageException unless exactly one of them is given, or on a group option with {@code --gateway}
      */
-    private static String group(Args a) throws UsageException {
+    static String group(Args a) throws UsageException {
         String gateway = a.get("--gateway");
         String group = a.get("--group");
         if ((gateway == null) == (group == null)) {
@@ -203,7 +184,7 @@ final class Push {
         return all;
     }
 
-    private static void progress(PrintStream err, long received, long size) {
+    static void progress(PrintStream err, long received, long size) {
         int width = 40;
         int filled = size == 0 ? width : (int) (width * received / size);
         err.print("\r[" + "#".repeat(filled) + " ".repeat(width - filled) + "] " + received + "/" + size + " bytes");

@@ -17,14 +17,26 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.Set;
 
-/** {@code sign}: the manifest of one artifact, signed, written as an envelope next to it. */
+/**
+ * {@code sign}: the manifest of one artifact, signed, written as an envelope next to it; with {@code --uninstall},
+ * the manifest that removes an installed bundle, which has no artifact.
+ */
 final class Sign {
     private Sign() {}
 
     static int run(String[] argv, PrintStream out) throws UsageException, IOException {
         Args a = Args.parse(argv, Set.of("--key", "--pub", "--name", "--version", "--kind", "--gateway", "--group",
-                "--release", "--out"), Set.of("--rollback"));
-        Path artifact = Path.of(a.operands(1, "one ARTIFACT").get(0));
+                "--release", "--out"), Set.of("--rollback", "--uninstall"));
+        boolean uninstall = a.flag("--uninstall");
+        if (uninstall && a.flag("--rollback")) {
+            throw new UsageException("--uninstall and --rollback exclude each other (to undo a removal, sign a"
+                    + " rollback of the release it had)");
+        }
+        if (uninstall && a.hasOperands()) {
+            throw new UsageException("--uninstall takes no ARTIFACT: it removes the installed bundle --name at"
+                    + " --version");
+        }
+        Path artifact = uninstall ? null : Path.of(a.operands(1, "one ARTIFACT").get(0));
         Path keyFile = Path.of(a.required("--key"));
         Path pubFile = a.get("--pub") != null ? Path.of(a.get("--pub")) : publicKeyBeside(keyFile);
         Manifest.Builder b = Manifest.builder()
@@ -34,9 +46,10 @@ final class Sign {
                 .target(target(a))
                 .release(release(a.required("--release")))
                 .rollback(a.flag("--rollback"))
+                .uninstall(uninstall)
                 // milliseconds: a rollback must be created after the manifest it follows
                 .created(Instant.now().truncatedTo(ChronoUnit.MILLIS));
-        if (!Files.isRegularFile(artifact)) {
+        if (artifact != null && !Files.isRegularFile(artifact)) {
             throw new IOException("no such artifact " + artifact);
         }
 
@@ -48,22 +61,35 @@ final class Sign {
         } catch (InvalidKeyException e) {
             throw new IOException(keyFile + " and " + pubFile + ": " + e.getMessage());
         }
-        ArtifactDigest digest = ArtifactDigest.of(artifact);
+        ArtifactDigest digest = artifact == null ? null : ArtifactDigest.of(artifact);
         Manifest manifest;
         try {
-            manifest = b.artifact(digest).keyId(signer.keyId()).build();
+            manifest = (digest == null ? b.noArtifact() : b.artifact(digest)).keyId(signer.keyId()).build();
         } catch (IllegalArgumentException e) {
             throw new UsageException(option(e.getMessage()));
         }
         SignedManifest envelope = signer.sign(manifest);
         Path target = a.get("--out") != null ? Path.of(a.get("--out"))
+                : artifact == null ? uninstallFile(manifest.name(), manifest.version())
                 : artifact.resolveSibling(artifact.getFileName() + ".signed.json");
         Files.write(target, envelope.encode());
         out.println("key_id " + signer.keyId());
-        out.println("sha256 " + digest.sha256());
-        out.println("size " + digest.size());
+        if (digest == null) {
+            out.println("uninstall " + manifest.name() + " " + manifest.version());
+        } else {
+            out.println("sha256 " + digest.sha256());
+            out.println("size " + digest.size());
+        }
         out.println("wrote " + target);
         return PushCli.OK;
+    }
+
+    /**
+     * There is no artifact to name it after: {@code NAME-VERSION.uninstall.signed.json} in the current directory
+     * (both are checked by then, and a symbolic name and a version are safe as a file name).
+     */
+    static Path uninstallFile(String name, String version) {
+        return Path.of(name + "-" + version + ".uninstall.signed.json");
     }
 
     /** op.key -> op.pub, as keygen writes them; any other name gets .pub appended. */
@@ -74,11 +100,13 @@ final class Sign {
     }
 
     private static Manifest.Kind kind(String s) throws UsageException {
+        Manifest.Kind k;
         try {
-            return Manifest.Kind.ofCode(s);
+            k = Manifest.Kind.ofCode(s);
         } catch (IllegalArgumentException e) {
             throw new UsageException("--kind must be bundle, model or feature");
         }
+        return k;
     }
 
     private static Target target(Args a) throws UsageException {

@@ -37,7 +37,9 @@ import org.eclipse.paho.client.mqttv3.persist.MemoryPersistence;
  * subscribed to its own and its groups' command topics, replies on {@code <p>/<gw>/reply/<id>} (a request id seen
  * before gets its stored reply), the envelope checked with the real verifier on chunk 0, chunks in order (a retried
  * one answered with the job as it stands, one ahead a 409), progress notices at every state change. Faults are
- * injected per chunk: a request lost on the way, a reply lost on the way back.
+ * injected per chunk: a request lost on the way, a reply lost on the way back. An install with a {@code url}
+ * records the URL and "downloads" the manifest's size in two notices; {@code deploy/uninstall} removes a bundle of
+ * {@link #installed}, refusing one that is not there at that version (404) or that others import from (409).
  */
 final class FakeGateway implements AutoCloseable {
     /** One command as it arrived: the topic and, for install, the chunk. */
@@ -54,6 +56,9 @@ final class FakeGateway implements AutoCloseable {
     private final Map<String, JsonObject> answered = new HashMap<>();
     private final List<Received> received = new ArrayList<>();
     private final ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+    private final List<String> urls = new ArrayList<>();
+    private final Map<String, String> installed = new HashMap<>();
+    private final Map<String, String> importers = new HashMap<>();
     private Integer dropRequest;
     private Integer loseReply;
     private String endState = "done";
@@ -61,6 +66,8 @@ final class FakeGateway implements AutoCloseable {
     private String envelope;
     private Manifest manifest;
     private JsonObject job;
+    /** Bytes a URL job has downloaded, or {@code null} for a job of chunks. */
+    private Long fetched;
 
     FakeGateway(String broker, String id, List<String> groups, Path trustDir) throws IOException, MqttException {
         this.id = id;
@@ -134,6 +141,27 @@ final class FakeGateway implements AutoCloseable {
         return this;
     }
 
+    /** The bundle {@code name} runs here at {@code version}. */
+    synchronized FakeGateway installed(String name, String version) {
+        installed.put(name, version);
+        return this;
+    }
+
+    /** {@code name} is imported from by {@code importer}: removing it would strand that one. */
+    synchronized FakeGateway importedBy(String name, String importer) {
+        importers.put(name, importer);
+        return this;
+    }
+
+    synchronized boolean has(String name) {
+        return installed.containsKey(name);
+    }
+
+    /** @return the URLs of the installs it was asked to download, in order */
+    synchronized List<String> urls() {
+        return List.copyOf(urls);
+    }
+
     String id() {
         return id;
     }
@@ -187,12 +215,14 @@ final class FakeGateway implements AutoCloseable {
         if (job != null && !command.equals("deploy/status") && !job.get("job_id").getAsString().equals(jobId)) {
             job = null; // one job at a time is enough here: a new one replaces the last
             bytes.reset();
+            fetched = null;
         }
         JsonObject reply = switch (command) {
             case "deploy/status" -> job != null && job.get("job_id").getAsString().equals(jobId)
                     ? reply(200, "ok", job) : reply(404, "no job " + jobId, null);
-            case "deploy/install" -> install(jobId, request);
+            case "deploy/install" -> request.has("url") ? fetch(jobId, request) : install(jobId, request);
             case "deploy/rollback" -> rollback(jobId, request);
+            case "deploy/uninstall" -> uninstall(jobId, request);
             default -> reply(404, "unknown command '" + command + "'", null);
         };
         reply.addProperty("request_id", request.get("request_id").getAsString());
@@ -215,6 +245,8 @@ final class FakeGateway implements AutoCloseable {
             job = job(jobId, "receiving", null, 0);
         } else if (!env.equals(envelope)) {
             return reply(409, "job " + jobId + " is another artifact's; use a new job_id", null);
+        } else if (fetched != null) {
+            return reply(409, "job " + jobId + " downloads its artifact from a URL; it takes no chunks", null);
         }
         int next = job.get("next_chunk").getAsInt();
         if (!job.get("state").getAsString().equals("receiving") || index < next) {
@@ -232,6 +264,66 @@ final class FakeGateway implements AutoCloseable {
         } else {
             state(job(jobId, "failed", "hash_mismatch: not the manifest's artifact", count));
         }
+        return reply(200, "ok", job);
+    }
+
+    private JsonObject fetch(String jobId, JsonObject request) {
+        String env = request.get("envelope").toString();
+        if (job != null) {
+            return env.equals(envelope) ? reply(200, "ok", job) // a retried request: the download runs, or ran
+                    : reply(409, "job " + jobId + " is another artifact's; use a new job_id", null);
+        }
+        JsonObject refused = verify(env);
+        if (refused != null) {
+            return refused;
+        }
+        if (manifest.rollback() || manifest.uninstall()) {
+            return reply(400, "a rollback or uninstall manifest goes with its own command", null);
+        }
+        urls.add(request.get("url").getAsString());
+        fetched = 0L;
+        job = job(jobId, "receiving", null, 0);
+        worker.execute(this::download);
+        return reply(200, "ok", job);
+    }
+
+    /** As the agent's download thread: a notice per part, then the checks of a job of chunks. */
+    private synchronized void download() {
+        String jobId = job.get("job_id").getAsString();
+        fetched = manifest.size() / 2;
+        state(job(jobId, "receiving", null, 0));
+        if (endReason != null && endReason.startsWith("fetch:")) {
+            state(job(jobId, endState, endReason, 0)); // the download gave up: nothing was installed
+            return;
+        }
+        fetched = manifest.size();
+        state(job(jobId, "receiving", null, 0));
+        state(job(jobId, "verified", null, 0));
+        installAndCheck();
+    }
+
+    private JsonObject uninstall(String jobId, JsonObject request) {
+        String env = request.get("envelope").toString();
+        if (job != null) {
+            return env.equals(envelope) ? reply(200, "ok", job)
+                    : reply(409, "job " + jobId + " is another artifact's; use a new job_id", null);
+        }
+        JsonObject refused = verify(env);
+        if (refused != null) {
+            return refused;
+        }
+        if (!manifest.uninstall()) {
+            return reply(400, "deploy/uninstall takes a manifest with \"uninstall\": true", null);
+        }
+        if (!manifest.version().equals(installed.get(manifest.name()))) {
+            return reply(404, "no bundle " + manifest.name() + " " + manifest.version(), null);
+        }
+        if (importers.containsKey(manifest.name())) {
+            return reply(409, "removing " + manifest.name() + " would leave bundles unresolved ("
+                    + importers.get(manifest.name()) + " imports from it); remove those first", null);
+        }
+        state(job(jobId, "verified", null, 0));
+        worker.execute(this::installAndCheck);
         return reply(200, "ok", job);
     }
 
@@ -266,6 +358,9 @@ final class FakeGateway implements AutoCloseable {
         state(job(jobId, "installing", null, next));
         state(job(jobId, "health_checking", null, next));
         state(job(jobId, endState, endReason, next));
+        if (manifest.uninstall() && endState.equals("done")) {
+            installed.remove(manifest.name());
+        }
     }
 
     private void state(JsonObject j) {
@@ -282,7 +377,7 @@ final class FakeGateway implements AutoCloseable {
         o.addProperty("release", manifest.release());
         o.addProperty("state", state);
         o.add("reason", reason == null ? JsonNull.INSTANCE : new JsonPrimitive(reason));
-        o.addProperty("received", manifest.rollback() ? manifest.size() : bytes.size());
+        o.addProperty("received", manifest.rollback() ? manifest.size() : fetched != null ? fetched : bytes.size());
         o.addProperty("size", manifest.size());
         o.addProperty("next_chunk", nextChunk);
         o.addProperty("updated", Instant.now().toString());

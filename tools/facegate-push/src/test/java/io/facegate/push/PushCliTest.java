@@ -5,9 +5,12 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.facegate.deploy.manifest.Gateway;
 import io.facegate.deploy.manifest.Manifest;
+import io.facegate.deploy.manifest.ManifestVerifier;
 import io.facegate.deploy.manifest.ReleaseLedger;
 import io.facegate.deploy.manifest.SignedManifest;
+import io.facegate.deploy.manifest.TrustedKeys;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -17,6 +20,7 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.security.MessageDigest;
 import java.util.Arrays;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.BeforeEach;
@@ -152,6 +156,34 @@ class PushCliTest {
     }
 
     @Test
+    void signUninstallWritesAnUninstallManifestWithoutArtifact() throws Exception {
+        Path out = dir.resolve("remove.json");
+        Run sign = cli("sign", "--uninstall", "--key", operator.resolve("alice.key"), "--name",
+                "io.facegate.model.mobilefacenet-112", "--version", "1.1.0", "--kind", "model", "--gateway", "pi4-door",
+                "--release", "4", "--out", out);
+        assertEquals(0, sign.code(), sign.err());
+        assertEquals("key_id " + keyId + "\nuninstall io.facegate.model.mobilefacenet-112 1.1.0\nwrote " + out + "\n",
+                sign.out());
+        Manifest m = new ManifestVerifier(TrustedKeys.load(trust, List.of()))
+                .verify(Files.readAllBytes(out), Gateway.of("pi4-door", List.of()), ReleaseLedger.inMemory());
+        assertTrue(m.uninstall());
+        assertFalse(m.rollback());
+        assertEquals(0, m.size());
+        assertEquals(Manifest.NO_ARTIFACT_SHA256, m.sha256());
+        assertEquals("1.1.0", m.version());
+        assertEquals(4, m.release());
+        assertEquals(Path.of("io.x-1.0.uninstall.signed.json"), Sign.uninstallFile("io.x", "1.0"), "the default --out");
+
+        Path featureOut = out.resolveSibling("feature-removal.json");
+        Run feature = cli("sign", "--uninstall", "--key", operator.resolve("alice.key"), "--name", "f", "--version",
+                "1", "--kind", "feature", "--gateway", "pi4-door", "--release", "5", "--out", featureOut);
+        assertEquals(0, feature.code(), feature.err());
+        Manifest removal = Manifest.parse(SignedManifest.parse(Files.readAllBytes(featureOut)).manifestBytes());
+        assertTrue(removal.uninstall());
+        assertEquals(Manifest.Kind.FEATURE, removal.kind(), "a feature archive is removed the same way");
+    }
+
+    @Test
     void aPrivateKeyOthersCanReadIsRefused() throws Exception {
         Files.setPosixFilePermissions(operator.resolve("alice.key"), PosixFilePermissions.fromString("rw-r--r--"));
         Run sign = sign("--gateway", "pi4-door");
@@ -184,6 +216,13 @@ class PushCliTest {
                 {"sign", "--kind", "model", "--gateway", "a", "--release", "0"}, {"--release must be a whole number"},
                 {"sign", "--kind", "model", "--gateway", "a/b", "--release", "1"}, {"--gateway must be 1-64"},
                 {"sign", "--version", "one", "--kind", "model", "--gateway", "a", "--release", "1"}, {"--version must be"},
+                {"sign", "--uninstall", "--kind", "model", "--gateway", "a", "--release", "1"},
+                {"--uninstall takes no ARTIFACT"},
+                {"sign", "--uninstall", "--rollback", "--kind", "model", "--gateway", "a", "--release", "1"},
+                {"--uninstall and --rollback exclude each other"},
+                {"uninstall", "--gateway", "g", "e.json"}, {"--broker is required"},
+                {"uninstall", "--broker", "tcp://127.0.0.1:1", "--gateway", "g", "--members", "a", "e.json"},
+                {"--members goes with --group"},
                 {"verify", "--keys", "k", "--gateway", "g", "only-one"}, {"expected ENVELOPE ARTIFACT"},
                 {"verify", "--keys", "k", "--gateway", "g", "--revoked", "xyz", "a", "b"}, {"--revoked"},
                 {"keygen", "--out"}, {"--out needs a value"},
