@@ -1,21 +1,19 @@
 package io.facegate.push;
 
+import static io.facegate.push.CliRun.assertLine;
+import static io.facegate.push.CliRun.cli;
+
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
-import java.util.regex.Pattern;
-import org.eclipse.paho.client.mqttv3.MqttException;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -30,13 +28,11 @@ class GroupPushTest {
     /** One for the class: Moquette takes seconds to stop. */
     private static TestBroker broker;
     @TempDir Path dir;
-    private final List<FakeGateway> gateways = new ArrayList<>();
+    private FakeGateways gateways;
     private Path key;
     private Path trust;
     private Path artifact;
     private byte[] content;
-
-    private record Run(int code, String out, String err) {}
 
     @BeforeAll
     static void startBroker() {
@@ -54,6 +50,7 @@ class GroupPushTest {
         key = dir.resolve("keys/alice.key");
         trust = Files.createDirectory(dir.resolve("facegate-deploy-keys"));
         Files.copy(dir.resolve("keys/alice.pub"), trust.resolve("alice.pub"));
+        gateways = new FakeGateways(broker.url(), trust);
         content = new byte[200_000]; // 4 chunks of 64 KiB, the last one short
         new Random(11).nextBytes(content);
         artifact = dir.resolve("model.jar");
@@ -62,21 +59,21 @@ class GroupPushTest {
 
     @AfterEach
     void stopGateways() {
-        gateways.parallelStream().forEach(FakeGateway::close);
+        gateways.close();
     }
 
     @Test
     void everyMemberEndsDoneThoughOneLosesAChunkAndOneResumesAnEarlierRun() throws Exception {
         Path envelope = sign("--group", "floor-1");
-        FakeGateway a = gateway("pi4-a", "floor-1");
-        FakeGateway b = gateway("pi4-b", "floor-1").dropRequestOnce(1);
+        FakeGateway a = gateways.add("pi4-a", "floor-1");
+        FakeGateway b = gateways.add("pi4-b", "floor-1").dropRequestOnce(1);
         // pi4-c took chunks 0 and 1 in a broken earlier run of the same job, and loses the reply to chunk 2
-        FakeGateway c = gateway("pi4-c", "floor-1", "entrance")
+        FakeGateway c = gateways.add("pi4-c", "floor-1", "entrance")
                 .holding("upd-7", envelope, Arrays.copyOf(content, 2 * CHUNK), 2).loseReplyOnce(2);
-        FakeGateway e = gateway("pi4-e", "floor-1"); // in the group, not named
-        FakeGateway other = gateway("pi4-z", "floor-2");
+        FakeGateway e = gateways.add("pi4-e", "floor-1"); // in the group, not named
+        FakeGateway other = gateways.add("pi4-z", "floor-2");
 
-        Run r = push("--group", "floor-1", "--members", "pi4-a,pi4-b,pi4-c", "--job", "upd-7", "--reply-s", "0.5");
+        CliRun r = push("--group", "floor-1", "--members", "pi4-a,pi4-b,pi4-c", "--job", "upd-7", "--reply-s", "0.5");
 
         assertEquals(0, r.code(), r.out() + r.err());
         for (FakeGateway g : List.of(a, b, c)) {
@@ -103,11 +100,11 @@ class GroupPushTest {
     @Test
     void aMemberThatNeverAnswersIsReportedAndTheExitIsNonZero() throws Exception {
         sign("--group", "floor-1");
-        gateway("pi4-a", "floor-1");
-        gateway("pi4-b", "floor-1").endsAs("rolled_back", "health_check: no FaceEmbedder within 60 s");
+        gateways.add("pi4-a", "floor-1");
+        gateways.add("pi4-b", "floor-1").endsAs("rolled_back", "health_check: no FaceEmbedder within 60 s");
         long t0 = System.nanoTime();
 
-        Run r = push("--group", "floor-1", "--members", "pi4-a,pi4-b,pi4-d", "--reply-s", "0.4", "--retries", "1");
+        CliRun r = push("--group", "floor-1", "--members", "pi4-a,pi4-b,pi4-d", "--reply-s", "0.4", "--retries", "1");
 
         assertEquals(1, r.code(), r.out() + r.err());
         assertTrue(System.nanoTime() - t0 < 8_000_000_000L, "bounded by the roll call and 2 tries of 0.4 s");
@@ -118,17 +115,17 @@ class GroupPushTest {
         assertLine(r.out(), "1 of 3 gateway(s) done");
 
         // every member answered, one with a rollback: refused (2), not unknown (1)
-        Run again = push("--group", "floor-1", "--members", "pi4-a,pi4-b", "--reply-s", "0.4");
+        CliRun again = push("--group", "floor-1", "--members", "pi4-a,pi4-b", "--reply-s", "0.4");
         assertEquals(2, again.code(), again.out() + again.err());
     }
 
     @Test
     void expectChecksTheRollCallBeforeAnythingIsSent() throws Exception {
         sign("--group", "floor-1");
-        FakeGateway a = gateway("pi4-a", "floor-1");
-        FakeGateway b = gateway("pi4-b", "floor-1");
+        FakeGateway a = gateways.add("pi4-a", "floor-1");
+        FakeGateway b = gateways.add("pi4-b", "floor-1");
 
-        Run missing = push("--group", "floor-1", "--expect", "3");
+        CliRun missing = push("--group", "floor-1", "--expect", "3");
         assertEquals(1, missing.code(), missing.out() + missing.err());
         assertTrue(missing.err().contains("expected 3 member(s), 2 answered the roll call: pi4-a, pi4-b; nothing sent"),
                 missing.err());
@@ -136,7 +133,7 @@ class GroupPushTest {
             assertTrue(g.received().stream().allMatch(x -> x.command().equals("deploy/status")), "nothing sent");
         }
 
-        Run both = push("--group", "floor-1", "--expect", "2");
+        CliRun both = push("--group", "floor-1", "--expect", "2");
         assertEquals(0, both.code(), both.out() + both.err());
         assertLine(both.out(), "2 of 2 gateway(s) done");
         assertArrayEquals(content, a.artifact());
@@ -146,11 +143,11 @@ class GroupPushTest {
     @Test
     void aGroupRollbackAsksEveryMemberOnce() throws Exception {
         Path back = sign("--group", "floor-1", "--rollback", "--out", dir.resolve("back.json"));
-        FakeGateway a = gateway("pi4-a", "floor-1");
-        FakeGateway b = gateway("pi4-b", "floor-1");
+        FakeGateway a = gateways.add("pi4-a", "floor-1");
+        FakeGateway b = gateways.add("pi4-b", "floor-1");
 
-        startGateways();
-        Run r = cli("rollback", "--broker", broker.url(), "--group", "floor-1", "--members", "pi4-a,pi4-b",
+        gateways.start();
+        CliRun r = cli("rollback", "--broker", broker.url(), "--group", "floor-1", "--members", "pi4-a,pi4-b",
                 "--roll-call-s", "0.3", "--reply-s", "2", "--timeout-s", "5", back);
 
         assertEquals(0, r.code(), r.out() + r.err());
@@ -163,9 +160,9 @@ class GroupPushTest {
     @Test
     void aSingleGatewayPushStillReportsTheJob() throws Exception {
         sign("--gateway", "pi4-a");
-        FakeGateway a = gateway("pi4-a");
-        startGateways();
-        Run r = cli("push", "--broker", broker.url(), "--gateway", "pi4-a", "--chunk-kib", "64", "--timeout-s", "5",
+        FakeGateway a = gateways.add("pi4-a");
+        gateways.start();
+        CliRun r = cli("push", "--broker", broker.url(), "--gateway", "pi4-a", "--chunk-kib", "64", "--timeout-s", "5",
                 artifact);
         assertEquals(0, r.code(), r.out() + r.err());
         assertTrue(r.out().contains("\"state\":\"done\""), r.out());
@@ -186,10 +183,10 @@ class GroupPushTest {
         };
         sign("--group", "floor-1");
         Files.write(artifact, Arrays.copyOf(content, 1000));
-        Run wrong = push("--group", "floor-1", "--members", "pi4-a");
+        CliRun wrong = push("--group", "floor-1", "--members", "pi4-a");
         assertEquals(1, wrong.code());
         assertTrue(wrong.err().contains("is not the artifact") && wrong.err().contains("truncated: "), wrong.err());
-        Run notBack = cli("rollback", "--broker", broker.url(), "--group", "floor-1", "--expect", "1",
+        CliRun notBack = cli("rollback", "--broker", broker.url(), "--group", "floor-1", "--expect", "1",
                 artifact.resolveSibling(artifact.getFileName() + ".signed.json"));
         assertEquals(64, notBack.code());
         assertTrue(notBack.err().contains("is no rollback manifest"), notBack.err());
@@ -199,14 +196,14 @@ class GroupPushTest {
             List<Object> all = new ArrayList<>(List.of("push", "--broker", broker.url()));
             all.addAll(Arrays.asList(cases[i]));
             all.add(artifact);
-            Run r = cli(all.toArray());
+            CliRun r = cli(all.toArray());
             assertEquals(64, r.code(), Arrays.toString(cases[i]) + ": " + r.err());
             assertTrue(r.err().contains((String) cases[i + 1][0]), Arrays.toString(cases[i]) + ": " + r.err());
         }
     }
 
-    private Run push(Object... options) {
-        startGateways();
+    private CliRun push(Object... options) {
+        gateways.start();
         List<Object> all = new ArrayList<>(List.of("push", "--broker", broker.url(), "--chunk-kib", "64",
                 "--roll-call-s", "0.3", "--timeout-s", "5"));
         all.addAll(Arrays.asList(options));
@@ -219,49 +216,18 @@ class GroupPushTest {
                 "io.facegate.model.mobilefacenet-112", "--version", "1.1.0", "--kind", "model", "--release", "3"));
         all.addAll(Arrays.asList(target));
         all.add(artifact);
-        Run r = cli(all.toArray());
+        CliRun r = cli(all.toArray());
         assertEquals(0, r.code(), r.err());
         int out = all.indexOf("--out");
         return out >= 0 ? (Path) all.get(out + 1) : artifact.resolveSibling(artifact.getFileName() + ".signed.json");
     }
 
-    /** Connects the gateways made since the last call, all at once. */
-    private void startGateways() {
-        gateways.parallelStream().forEach(g -> {
-            try {
-                if (!g.started()) {
-                    g.start();
-                }
-            } catch (MqttException e) {
-                throw new IllegalStateException(e);
-            }
-        });
-    }
 
-    private FakeGateway gateway(String id, String... groups) throws Exception {
-        FakeGateway g = new FakeGateway(broker.url(), id, List.of(groups), trust);
-        gateways.add(g);
-        return g;
-    }
 
     private static List<Integer> chunks(FakeGateway g) {
         return g.received().stream().filter(x -> x.command().equals("deploy/install")).map(FakeGateway.Received::chunk)
                 .toList();
     }
 
-    private static void assertLine(String out, String line) {
-        assertTrue(Pattern.compile("^" + Pattern.quote(line) + "$", Pattern.MULTILINE).matcher(out).find(),
-                "a line '" + line + "' in:\n" + out);
-    }
 
-    private static Run cli(Object... args) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        String[] strings = Arrays.stream(args).map(String::valueOf).toArray(String[]::new);
-        int code = PushCli.run(strings, new PrintStream(out, true, StandardCharsets.UTF_8),
-                new PrintStream(err, true, StandardCharsets.UTF_8));
-        Run run = new Run(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
-        assertFalse(run.err().contains("\tat "), "no stack traces for the user: " + run.err());
-        return run;
-    }
 }

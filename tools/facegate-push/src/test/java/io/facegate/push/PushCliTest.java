@@ -1,5 +1,8 @@
 package io.facegate.push;
 
+import static io.facegate.push.CliRun.assertLine;
+import static io.facegate.push.CliRun.cli;
+
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -11,9 +14,6 @@ import io.facegate.deploy.manifest.ManifestVerifier;
 import io.facegate.deploy.manifest.ReleaseLedger;
 import io.facegate.deploy.manifest.SignedManifest;
 import io.facegate.deploy.manifest.TrustedKeys;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -34,23 +34,11 @@ class PushCliTest {
     private Path artifact;
     private String keyId;
 
-    private record Run(int code, String out, String err) {}
-
-    private static Run cli(Object... args) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        String[] strings = Arrays.stream(args).map(String::valueOf).toArray(String[]::new);
-        int code = PushCli.run(strings, new PrintStream(out, true, StandardCharsets.UTF_8),
-                new PrintStream(err, true, StandardCharsets.UTF_8));
-        Run run = new Run(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
-        assertFalse(run.err().contains("\tat "), "no stack traces for the user: " + run.err());
-        return run;
-    }
 
     @BeforeEach
     void operatorAndGateway() throws Exception {
         operator = dir.resolve("operator-keys");
-        Run keygen = cli("keygen", "--out", operator, "--name", "alice");
+        CliRun keygen = cli("keygen", "--out", operator, "--name", "alice");
         assertEquals(0, keygen.code(), keygen.err());
         Matcher m = Pattern.compile("key_id ([0-9a-f]{16})\n").matcher(keygen.out());
         assertTrue(m.find(), keygen.out());
@@ -64,7 +52,7 @@ class PushCliTest {
         Files.write(artifact, content);
     }
 
-    private Run sign(Object... extra) {
+    private CliRun sign(Object... extra) {
         Object[] base = {"sign", "--key", operator.resolve("alice.key"), "--name", "io.facegate.model.mobilefacenet-112",
                 "--version", "1.1.0", "--kind", "model", "--release", "3"};
         Object[] all = Arrays.copyOf(base, base.length + extra.length + 1);
@@ -80,7 +68,7 @@ class PushCliTest {
     @Test
     void keygenSignVerifyRoundTrip() throws Exception {
         assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(operator.resolve("alice.key"))));
-        Run sign = sign("--gateway", "pi4-door");
+        CliRun sign = sign("--gateway", "pi4-door");
         assertEquals(0, sign.code(), sign.err());
         String sha = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(artifact)));
         assertTrue(sign.out().contains("key_id " + keyId + "\n"), sign.out());
@@ -91,7 +79,7 @@ class PushCliTest {
         assertEquals(keyId, m.keyId());
         assertEquals(3, m.release());
 
-        Run verify = cli("verify", "--keys", trust, "--gateway", "pi4-door", envelope(), artifact);
+        CliRun verify = cli("verify", "--keys", trust, "--gateway", "pi4-door", envelope(), artifact);
         assertEquals(0, verify.code(), verify.out() + verify.err());
         assertTrue(verify.out().startsWith("ok\n"), verify.out());
     }
@@ -102,7 +90,7 @@ class PushCliTest {
         byte[] b = Files.readAllBytes(artifact);
         b[100_000] ^= 1;
         Files.write(artifact, b);
-        Run verify = cli("verify", "--keys", trust, "--gateway", "pi4-door", envelope(), artifact);
+        CliRun verify = cli("verify", "--keys", trust, "--gateway", "pi4-door", envelope(), artifact);
         assertEquals(2, verify.code());
         assertTrue(verify.out().startsWith("hash_mismatch: "), verify.out());
         Files.write(artifact, Arrays.copyOf(b, 1000));
@@ -117,20 +105,20 @@ class PushCliTest {
         Path env = dir.resolve("group.json");
         assertEquals(0, cli("verify", "--keys", trust, "--gateway", "pi4-door", "--groups", "entrance,floor-1", env,
                 artifact).code());
-        Run wrong = cli("verify", "--keys", trust, "--gateway", "pi4-door", "--groups", "entrance", env, artifact);
+        CliRun wrong = cli("verify", "--keys", trust, "--gateway", "pi4-door", "--groups", "entrance", env, artifact);
         assertEquals(2, wrong.code());
         assertTrue(wrong.out().startsWith("wrong_target: "), wrong.out());
-        Run revoked = cli("verify", "--keys", trust, "--revoked", keyId, "--gateway", "pi4-door", "--groups", "floor-1",
+        CliRun revoked = cli("verify", "--keys", trust, "--revoked", keyId, "--gateway", "pi4-door", "--groups", "floor-1",
                 env, artifact);
         assertEquals(2, revoked.code());
         assertTrue(revoked.out().startsWith("revoked_key: "), revoked.out());
-        Run unknown = cli("verify", "--keys", Files.createDirectory(dir.resolve("empty")), "--gateway", "pi4-door",
+        CliRun unknown = cli("verify", "--keys", Files.createDirectory(dir.resolve("empty")), "--gateway", "pi4-door",
                 "--groups", "floor-1", env, artifact);
         assertTrue(unknown.out().startsWith("unknown_key: "), unknown.out());
 
         String text = Files.readString(env);
         Files.writeString(env, text.replace("\"signature\":\"", "\"signature\":\"A"));
-        Run bad = cli("verify", "--keys", trust, "--gateway", "pi4-door", "--groups", "floor-1", env, artifact);
+        CliRun bad = cli("verify", "--keys", trust, "--gateway", "pi4-door", "--groups", "floor-1", env, artifact);
         assertEquals(2, bad.code());
         assertTrue(bad.out().startsWith("malformed: ") || bad.out().startsWith("bad_signature: "), bad.out());
     }
@@ -143,13 +131,13 @@ class PushCliTest {
         ReleaseLedger ledger = ReleaseLedger.open(ledgerFile);
         ledger.record(m);
         ledger.record(m.toBuilder().release(4).sha256("ab".repeat(32)).build());
-        Run stale = cli("verify", "--keys", trust, "--gateway", "pi4-door", "--ledger", ledgerFile, envelope(), artifact);
+        CliRun stale = cli("verify", "--keys", trust, "--gateway", "pi4-door", "--ledger", ledgerFile, envelope(), artifact);
         assertEquals(2, stale.code());
         assertTrue(stale.out().startsWith("stale_release: "), stale.out());
 
         Thread.sleep(5); // the rollback must be created after what the ledger holds
         assertEquals(0, sign("--gateway", "pi4-door", "--rollback").code());
-        Run rollback = cli("verify", "--keys", trust, "--gateway", "pi4-door", "--ledger", ledgerFile, envelope(),
+        CliRun rollback = cli("verify", "--keys", trust, "--gateway", "pi4-door", "--ledger", ledgerFile, envelope(),
                 artifact);
         assertEquals(0, rollback.code(), rollback.out());
         assertEquals(4, ReleaseLedger.open(ledgerFile).highestRelease(m.name()).getAsLong(), "verify records nothing");
@@ -158,7 +146,7 @@ class PushCliTest {
     @Test
     void signUninstallWritesAnUninstallManifestWithoutArtifact() throws Exception {
         Path out = dir.resolve("remove.json");
-        Run sign = cli("sign", "--uninstall", "--key", operator.resolve("alice.key"), "--name",
+        CliRun sign = cli("sign", "--uninstall", "--key", operator.resolve("alice.key"), "--name",
                 "io.facegate.model.mobilefacenet-112", "--version", "1.1.0", "--kind", "model", "--gateway", "pi4-door",
                 "--release", "4", "--out", out);
         assertEquals(0, sign.code(), sign.err());
@@ -175,7 +163,7 @@ class PushCliTest {
         assertEquals(Path.of("io.x-1.0.uninstall.signed.json"), Sign.uninstallFile("io.x", "1.0"), "the default --out");
 
         Path featureOut = out.resolveSibling("feature-removal.json");
-        Run feature = cli("sign", "--uninstall", "--key", operator.resolve("alice.key"), "--name", "f", "--version",
+        CliRun feature = cli("sign", "--uninstall", "--key", operator.resolve("alice.key"), "--name", "f", "--version",
                 "1", "--kind", "feature", "--gateway", "pi4-door", "--release", "5", "--out", featureOut);
         assertEquals(0, feature.code(), feature.err());
         Manifest removal = Manifest.parse(SignedManifest.parse(Files.readAllBytes(featureOut)).manifestBytes());
@@ -186,7 +174,7 @@ class PushCliTest {
     @Test
     void aPrivateKeyOthersCanReadIsRefused() throws Exception {
         Files.setPosixFilePermissions(operator.resolve("alice.key"), PosixFilePermissions.fromString("rw-r--r--"));
-        Run sign = sign("--gateway", "pi4-door");
+        CliRun sign = sign("--gateway", "pi4-door");
         assertEquals(1, sign.code());
         assertTrue(sign.err().contains("accessible by group or others"), sign.err());
         assertFalse(Files.exists(envelope()));
@@ -195,7 +183,7 @@ class PushCliTest {
     @Test
     void keygenNeverReplacesAKey() throws Exception {
         byte[] before = Files.readAllBytes(operator.resolve("alice.key"));
-        Run again = cli("keygen", "--out", operator, "--name", "alice");
+        CliRun again = cli("keygen", "--out", operator, "--name", "alice");
         assertEquals(1, again.code());
         assertTrue(again.err().contains("refusing to replace"), again.err());
         assertArrayEquals(before, Files.readAllBytes(operator.resolve("alice.key")));
@@ -242,7 +230,7 @@ class PushCliTest {
             if (args[0].equals("verify")) {
                 full = Arrays.stream(args).map(s -> s.equals("k") ? trust.toString() : s).toArray(String[]::new);
             }
-            Run r = cli((Object[]) full);
+            CliRun r = cli((Object[]) full);
             assertEquals(64, r.code(), Arrays.toString(full) + ": " + r.err());
             assertTrue(r.err().contains(cases[i + 1][0]), Arrays.toString(full) + ": " + r.err());
         }

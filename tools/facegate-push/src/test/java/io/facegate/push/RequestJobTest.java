@@ -1,20 +1,18 @@
 package io.facegate.push;
 
+import static io.facegate.push.CliRun.assertLine;
+import static io.facegate.push.CliRun.cli;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
-import java.util.regex.Pattern;
-import org.eclipse.paho.client.mqttv3.MqttException;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -30,12 +28,10 @@ class RequestJobTest {
     /** One for the class: Moquette takes seconds to stop. */
     private static TestBroker broker;
     @TempDir Path dir;
-    private final List<FakeGateway> gateways = new ArrayList<>();
+    private FakeGateways gateways;
     private Path key;
     private Path trust;
     private Path artifact;
-
-    private record Run(int code, String out, String err) {}
 
     @BeforeAll
     static void startBroker() {
@@ -53,6 +49,7 @@ class RequestJobTest {
         key = dir.resolve("keys/alice.key");
         trust = Files.createDirectory(dir.resolve("facegate-deploy-keys"));
         Files.copy(dir.resolve("keys/alice.pub"), trust.resolve("alice.pub"));
+        gateways = new FakeGateways(broker.url(), trust);
         byte[] content = new byte[200_000];
         new Random(13).nextBytes(content);
         artifact = dir.resolve("model.jar");
@@ -61,16 +58,16 @@ class RequestJobTest {
 
     @AfterEach
     void stopGateways() {
-        gateways.parallelStream().forEach(FakeGateway::close);
+        gateways.close();
     }
 
     @Test
     void anUninstallIsOneRequestFollowedToDone() throws Exception {
         Path envelope = signUninstall("--gateway", "pi4-a");
-        FakeGateway a = gateway("pi4-a").installed(NAME, "1.1.0");
-        startGateways();
+        FakeGateway a = gateways.add("pi4-a").installed(NAME, "1.1.0");
+        gateways.start();
 
-        Run r = cli("uninstall", "--broker", broker.url(), "--gateway", "pi4-a", "--timeout-s", "5", envelope);
+        CliRun r = cli("uninstall", "--broker", broker.url(), "--gateway", "pi4-a", "--timeout-s", "5", envelope);
 
         assertEquals(0, r.code(), r.out() + r.err());
         assertTrue(r.out().contains("\"state\":\"done\""), r.out());
@@ -81,12 +78,12 @@ class RequestJobTest {
     @Test
     void aBundleOthersImportFromIsRefusedWithTheGatewaysReason() throws Exception {
         Path envelope = signUninstall("--group", "floor-1");
-        FakeGateway a = gateway("pi4-a", "floor-1").installed(NAME, "1.1.0");
-        FakeGateway b = gateway("pi4-b", "floor-1").installed(NAME, "1.1.0").importedBy(NAME, "facegate-gallery");
-        FakeGateway c = gateway("pi4-c", "floor-1").installed(NAME, "1.0.0");
-        startGateways();
+        FakeGateway a = gateways.add("pi4-a", "floor-1").installed(NAME, "1.1.0");
+        FakeGateway b = gateways.add("pi4-b", "floor-1").installed(NAME, "1.1.0").importedBy(NAME, "facegate-gallery");
+        FakeGateway c = gateways.add("pi4-c", "floor-1").installed(NAME, "1.0.0");
+        gateways.start();
 
-        Run group = cli("uninstall", "--broker", broker.url(), "--group", "floor-1", "--members", "pi4-a,pi4-b,pi4-c",
+        CliRun group = cli("uninstall", "--broker", broker.url(), "--group", "floor-1", "--members", "pi4-a,pi4-b,pi4-c",
                 "--roll-call-s", "0.3", "--reply-s", "2", "--timeout-s", "5", envelope);
 
         assertEquals(2, group.code(), "every member answered, two said no: " + group.out() + group.err());
@@ -100,7 +97,7 @@ class RequestJobTest {
         assertEquals(1, commands(b).stream().filter(x -> x.equals("deploy/uninstall")).count(), "a 409 is not resent");
 
         // a group's envelope may go to one member; the same refusal, the same exit code
-        Run one = cli("uninstall", "--broker", broker.url(), "--gateway", "pi4-b", "--timeout-s", "5", envelope);
+        CliRun one = cli("uninstall", "--broker", broker.url(), "--gateway", "pi4-b", "--timeout-s", "5", envelope);
         assertEquals(2, one.code(), one.out() + one.err());
         assertTrue(one.out().startsWith("409 removing " + NAME), one.out());
     }
@@ -110,8 +107,8 @@ class RequestJobTest {
         Path install = sign("--gateway", "pi4-a");
         Path forA = signUninstall("--gateway", "pi4-a");
         Path forGroup = signUninstall("--group", "floor-1");
-        FakeGateway a = gateway("pi4-a", "floor-1");
-        startGateways();
+        FakeGateway a = gateways.add("pi4-a", "floor-1");
+        gateways.start();
         Object[][] cases = {
                 {"uninstall", "--gateway", "pi4-a", install}, {"is no uninstall manifest: sign it with --uninstall"},
                 {"uninstall", "--gateway", "pi4-b", forA}, {"is signed for gateway pi4-a, not gateway pi4-b"},
@@ -131,12 +128,12 @@ class RequestJobTest {
         for (int i = 0; i < cases.length; i += 2) {
             List<Object> all = new ArrayList<>(List.of(cases[i][0], "--broker", broker.url()));
             all.addAll(Arrays.asList(cases[i]).subList(1, cases[i].length));
-            Run r = cli(all.toArray());
+            CliRun r = cli(all.toArray());
             assertEquals(64, r.code(), Arrays.toString(cases[i]) + ": " + r.err());
             assertTrue(r.err().contains((String) cases[i + 1][0]), Arrays.toString(cases[i]) + ": " + r.err());
         }
         Files.write(artifact, new byte[1000]);
-        Run wrong = cli("push", "--broker", broker.url(), "--gateway", "pi4-a", "--url", URL, "--envelope", install,
+        CliRun wrong = cli("push", "--broker", broker.url(), "--gateway", "pi4-a", "--url", URL, "--envelope", install,
                 artifact);
         assertEquals(1, wrong.code());
         assertTrue(wrong.err().contains("is not the artifact") && wrong.err().contains("truncated: "), wrong.err());
@@ -146,10 +143,10 @@ class RequestJobTest {
     @Test
     void pushUrlIsOneInstallRequestAndTheGatewaysDownloadFollowed() throws Exception {
         sign("--gateway", "pi4-a");
-        FakeGateway a = gateway("pi4-a");
-        startGateways();
+        FakeGateway a = gateways.add("pi4-a");
+        gateways.start();
 
-        Run r = cli("push", "--broker", broker.url(), "--gateway", "pi4-a", "--url", URL, "--timeout-s", "5", artifact);
+        CliRun r = cli("push", "--broker", broker.url(), "--gateway", "pi4-a", "--url", URL, "--timeout-s", "5", artifact);
 
         assertEquals(0, r.code(), r.out() + r.err());
         assertEquals(List.of(URL), a.urls());
@@ -162,11 +159,11 @@ class RequestJobTest {
     @Test
     void aGroupPushUrlReportsEachMembersDownload() throws Exception {
         Path envelope = sign("--group", "floor-1");
-        FakeGateway a = gateway("pi4-a", "floor-1");
-        FakeGateway b = gateway("pi4-b", "floor-1").endsAs("failed", "fetch: HTTP 404 Not Found (nothing was changed)");
-        startGateways();
+        FakeGateway a = gateways.add("pi4-a", "floor-1");
+        FakeGateway b = gateways.add("pi4-b", "floor-1").endsAs("failed", "fetch: HTTP 404 Not Found (nothing was changed)");
+        gateways.start();
 
-        Run r = cli("push", "--broker", broker.url(), "--group", "floor-1", "--members", "pi4-a,pi4-b", "--url", URL,
+        CliRun r = cli("push", "--broker", broker.url(), "--group", "floor-1", "--members", "pi4-a,pi4-b", "--url", URL,
                 "--envelope", envelope, "--roll-call-s", "0.3", "--reply-s", "2", "--timeout-s", "5");
 
         assertEquals(2, r.code(), r.out() + r.err());
@@ -185,7 +182,7 @@ class RequestJobTest {
                 "--kind", "model", "--release", "3"));
         all.addAll(Arrays.asList(target));
         all.add(artifact);
-        Run r = cli(all.toArray());
+        CliRun r = cli(all.toArray());
         assertEquals(0, r.code(), r.err());
         return artifact.resolveSibling(artifact.getFileName() + ".signed.json");
     }
@@ -195,29 +192,12 @@ class RequestJobTest {
         List<Object> all = new ArrayList<>(List.of("sign", "--uninstall", "--key", key, "--name", NAME, "--version",
                 "1.1.0", "--kind", "model", "--release", "4", "--out", out));
         all.addAll(Arrays.asList(target));
-        Run r = cli(all.toArray());
+        CliRun r = cli(all.toArray());
         assertEquals(0, r.code(), r.err());
         return out;
     }
 
-    /** Connects the gateways made since the last call, all at once. */
-    private void startGateways() {
-        gateways.parallelStream().forEach(g -> {
-            try {
-                if (!g.started()) {
-                    g.start();
-                }
-            } catch (MqttException e) {
-                throw new IllegalStateException(e);
-            }
-        });
-    }
 
-    private FakeGateway gateway(String id, String... groups) throws Exception {
-        FakeGateway g = new FakeGateway(broker.url(), id, List.of(groups), trust);
-        gateways.add(g);
-        return g;
-    }
 
     /** @return the commands it got on its own topic (not the roll call's group topic) */
     private static List<String> commands(FakeGateway g) {
@@ -225,19 +205,5 @@ class RequestJobTest {
                 .map(FakeGateway.Received::command).filter(c -> !c.equals("deploy/status")).toList();
     }
 
-    private static void assertLine(String out, String line) {
-        assertTrue(Pattern.compile("^" + Pattern.quote(line) + "$", Pattern.MULTILINE).matcher(out).find(),
-                "a line '" + line + "' in:\n" + out);
-    }
 
-    private static Run cli(Object... args) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        String[] strings = Arrays.stream(args).map(String::valueOf).toArray(String[]::new);
-        int code = PushCli.run(strings, new PrintStream(out, true, StandardCharsets.UTF_8),
-                new PrintStream(err, true, StandardCharsets.UTF_8));
-        Run run = new Run(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
-        assertFalse(run.err().contains("\tat "), "no stack traces for the user: " + run.err());
-        return run;
-    }
 }
