@@ -130,6 +130,11 @@ final class GatewayProcess implements AutoCloseable {
         process = pb.start();
     }
 
+    /** @return the running JVM's command-line arguments, as the operating system shows them */
+    synchronized List<String> arguments() {
+        return process == null ? List.of() : List.of(process.info().arguments().orElse(new String[0]));
+    }
+
     /** @return whether it runs */
     synchronized boolean isAlive() {
         return process != null && process.isAlive();

@@ -77,6 +77,8 @@ class OutboxCrashIT {
         mosquitto.start();
         gateway.start();
         awaitOnline();
+        // bin/karaf starts the JVM so that an OutOfMemoryError ends it (for the service manager to restart it)
+        assertTrue(gateway.arguments().contains("-XX:+ExitOnOutOfMemoryError"), gateway.arguments().toString());
 
         mosquitto.stop(); // SIGKILL: the outage
         List<String> frames = Frames.drop(inbox, "crash", FRAMES);

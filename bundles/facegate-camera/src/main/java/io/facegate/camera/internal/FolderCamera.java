@@ -81,6 +81,16 @@ public final class FolderCamera {
         @AttributeDefinition(name = "max_pixels",
                 description = "Larger images (width x height) go to failed/ undecoded, protecting memory")
         long max__pixels() default FolderSettings.DEFAULT_MAX_PIXELS;
+
+        /** @return the oldest a kept file may get, hours */
+        @AttributeDefinition(name = "retention_max_age_h", description = "Files in done/ and failed/ older than this"
+                + " are deleted, hours; 0 keeps them however old")
+        long retention__max__age__h() default FolderSettings.DEFAULT_RETENTION_MAX_AGE_H;
+
+        /** @return the most done/ (and, apart, failed/) may hold, MiB */
+        @AttributeDefinition(name = "retention_max_mb", description = "done/ and failed/ each hold at most this"
+                + " many MiB; the oldest files go first; 0 for no limit")
+        long retention__max__mb() default FolderSettings.DEFAULT_RETENTION_MAX_MB;
     }
 
     private final FolderFrameSource source;

@@ -70,6 +70,7 @@ final class FolderFrameSource implements FrameSource, AutoCloseable {
 
     /** Bursts of watch events (a file being written) are coalesced into one scan per this many ms. */
     private static final long EVENT_COALESCE_MS = 20;
+    private static final long PRUNE_EVERY_MS = 60_000;
     private static final String REASON_SUFFIX = ".reason.txt";
 
     /** A file that has settled and waits to be handed out. */
@@ -442,6 +443,21 @@ final class FolderFrameSource implements FrameSource, AutoCloseable {
                 pending == 0 ? "" : "; " + pending + " unacknowledged file(s) stay in the inbox for the next start");
     }
 
+    /** Applies the retention to done/ and failed/: at start and then every minute, from the scanner thread. */
+    private void prune() {
+        for (Path folder : List.of(settings.done(), settings.failed())) {
+            try {
+                int deleted = settings.retention().prune(folder, java.time.Instant.now());
+                if (deleted > 0) {
+                    LOG.info("{}: deleted {} kept file(s) from {} (retention: {})", settings.sourceId(), deleted,
+                            folder, settings.retention());
+                }
+            } catch (java.io.IOException | RuntimeException e) {
+                LOG.warn("{}: cannot apply the retention to {}: {}", settings.sourceId(), folder, e.toString());
+            }
+        }
+    }
+
     private boolean isClosed() {
         lock.lock();
         try {
@@ -453,6 +469,7 @@ final class FolderFrameSource implements FrameSource, AutoCloseable {
 
     private void runScanner() {
         long pollNanos = TimeUnit.MILLISECONDS.toNanos(settings.pollIntervalMs());
+        long nextPrune = System.nanoTime();
         while (!isClosed()) {
             long wait = pollNanos;
             try {
@@ -460,6 +477,10 @@ final class FolderFrameSource implements FrameSource, AutoCloseable {
                 wait = Math.min(wait, scan());
             } catch (RuntimeException e) {
                 LOG.error("{}: scan failed", settings.sourceId(), e);
+            }
+            if (System.nanoTime() - nextPrune >= 0) {
+                prune();
+                nextPrune = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(PRUNE_EVERY_MS);
             }
             wait = Math.max(wait, TimeUnit.MILLISECONDS.toNanos(1));
             try {

@@ -19,14 +19,17 @@ import java.util.regex.Pattern;
  * @param pollIntervalMs period of the full rescan that backs up the WatchService
  * @param settleMs       how long a file's size and mtime must stay unchanged before it is read
  * @param maxPixels      largest image (width times height) that is decoded
+ * @param retention      how much of {@code done} and {@code failed} (each) is kept
  */
 record FolderSettings(Path inbox, Path done, Path failed, String sourceId, Set<String> extensions,
-                      long pollIntervalMs, long settleMs, long maxPixels) {
+                      long pollIntervalMs, long settleMs, long maxPixels, Retention retention) {
 
     static final String[] DEFAULT_EXTENSIONS = {"jpg", "jpeg", "png", "bmp", "gif"};
     static final long DEFAULT_POLL_INTERVAL_MS = 1000;
     static final long DEFAULT_SETTLE_MS = 500;
     static final long DEFAULT_MAX_PIXELS = 40_000_000L;
+    static final long DEFAULT_RETENTION_MAX_AGE_H = 7 * 24;
+    static final long DEFAULT_RETENTION_MAX_MB = 1024;
     /** Largest image an {@link io.facegate.api.RgbImage} can hold: 3 bytes per pixel in one Java array. */
     static final long MAX_MAX_PIXELS = (Integer.MAX_VALUE - 8) / 3;
 
@@ -66,6 +69,13 @@ record FolderSettings(Path inbox, Path done, Path failed, String sourceId, Set<S
         if (maxPixels < 1 || maxPixels > MAX_MAX_PIXELS) {
             throw new IllegalArgumentException("max_pixels must be within 1.." + MAX_MAX_PIXELS + ", got " + maxPixels);
         }
+        retention = retention == null ? Retention.NONE : retention;
+    }
+
+    /** Settings that keep everything in {@code done} and {@code failed} (tests, tools). */
+    FolderSettings(Path inbox, Path done, Path failed, String sourceId, Set<String> extensions,
+                   long pollIntervalMs, long settleMs, long maxPixels) {
+        this(inbox, done, failed, sourceId, extensions, pollIntervalMs, settleMs, maxPixels, Retention.NONE);
     }
 
     /**
@@ -78,9 +88,16 @@ record FolderSettings(Path inbox, Path done, Path failed, String sourceId, Set<S
         if (dir == null || dir.isBlank()) {
             throw new IllegalArgumentException("directory is required");
         }
+        long ageH = config.retention__max__age__h();
+        long mb = config.retention__max__mb();
+        if (ageH < 0 || ageH > 100L * 365 * 24 || mb < 0 || mb > (Long.MAX_VALUE >> 20)) {
+            throw new IllegalArgumentException("retention_max_age_h and retention_max_mb must be >= 0 (0: no limit),"
+                    + " got " + ageH + " and " + mb);
+        }
         return new FolderSettings(Path.of(dir.trim()), optionalPath(config.done__directory()),
                 optionalPath(config.failed__directory()), config.source__id(), parseExtensions(config.extensions()),
-                config.poll__interval__ms(), config.settle__ms(), config.max__pixels());
+                config.poll__interval__ms(), config.settle__ms(), config.max__pixels(),
+                new Retention(java.time.Duration.ofHours(ageH), mb << 20));
     }
 
     private static Path optionalPath(String value) {

@@ -23,6 +23,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.stream.Stream;
@@ -238,6 +239,29 @@ class FolderFrameSourceTest {
         assertEquals("small.png", src.next(WAIT).origin());
         assertTrue(reason(inbox().resolve("failed"), "big.png").contains("200x100 exceeds max_pixels=10000"));
         assertEquals("folder:" + inbox().toAbsolutePath().normalize(), src.id());
+    }
+
+    @Test
+    void doneAndFailedAreKeptWithinTheRetention() throws Exception {
+        Path done = Files.createDirectories(inbox().resolve("done"));
+        Path failed = Files.createDirectories(inbox().resolve("failed"));
+        for (Path p : List.of(done.resolve("last-month.jpg"), failed.resolve("last-month.jpg"))) {
+            Files.write(p, new byte[10]);
+            Files.setLastModifiedTime(p, FileTime.from(now.minus(Duration.ofDays(30))));
+        }
+        Files.write(done.resolve("today.jpg"), new byte[10]);
+        FolderSettings s = new FolderSettings(inbox(), null, null, null, Set.of("jpg"), 50, 0, 10_000,
+                new Retention(Duration.ofDays(7), 0));
+        FolderFrameSource src = new FolderFrameSource(s, true);
+        opened.add(src);
+        src.start();
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while ((Files.exists(done.resolve("last-month.jpg")) || Files.exists(failed.resolve("last-month.jpg")))
+                && System.nanoTime() < deadline) {
+            Thread.sleep(20);
+        }
+        assertEquals(Set.of("today.jpg"), names(done), "the source prunes when it starts");
+        assertEquals(Set.of(), names(failed));
     }
 
     private static String reason(Path failed, String name) throws IOException {

@@ -17,10 +17,16 @@ class FolderSettingsTest {
 
     /** A configuration as DS would build it from a .cfg file. */
     record Cfg(String directory, String done__directory, String failed__directory, long poll__interval__ms,
-               String[] extensions, long settle__ms, String source__id, long max__pixels)
+               String[] extensions, long settle__ms, String source__id, long max__pixels, long retention__max__age__h,
+               long retention__max__mb)
             implements FolderCamera.Config {
         Cfg(String directory) {
             this(directory, "", "", 1000, new String[] {"jpg", "jpeg", "png", "bmp", "gif"}, 500, "", 40_000_000);
+        }
+
+        Cfg(String directory, String done, String failed, long poll, String[] extensions, long settle, String id,
+            long maxPixels) {
+            this(directory, done, failed, poll, extensions, settle, id, maxPixels, 168, 1024);
         }
 
         @Override
@@ -39,6 +45,16 @@ class FolderSettingsTest {
         assertEquals("folder:" + inbox, s.sourceId());
         assertEquals(List.of("bmp", "gif", "jpeg", "jpg", "png"), s.sortedExtensions());
         assertEquals(500, s.settleMs());
+    }
+
+    @Test
+    void retentionDefaultsToAWeekAndAGibibyteAndZeroMeansNoLimit() {
+        String in = tmp.resolve("in").toString();
+        assertEquals(new Retention(java.time.Duration.ofDays(7), 1L << 30), FolderSettings.from(new Cfg(in)).retention());
+        Cfg unlimited = new Cfg(in, "", "", 1000, new String[] {"jpg"}, 500, "", 1000, 0, 0);
+        assertEquals(new Retention(java.time.Duration.ZERO, 0), FolderSettings.from(unlimited).retention());
+        assertThrows(IllegalArgumentException.class, () -> FolderSettings.from(
+                new Cfg(in, "", "", 1000, new String[] {"jpg"}, 500, "", 1000, -1, 0)));
     }
 
     @Test

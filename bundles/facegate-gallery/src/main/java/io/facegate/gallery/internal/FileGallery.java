@@ -611,6 +611,8 @@ public final class FileGallery implements Gallery {
                 passQueued.set(false);
                 try {
                     runPass();
+                } catch (VirtualMachineError ex) {
+                    throw ex; // out of memory: the process must end (-XX:+ExitOnOutOfMemoryError), not carry on
                 } catch (RuntimeException | Error ex) {
                     status.set(new ReembedStatus(Phase.FAILED, status.get().modelKey(), 0, 0, ex.toString()));
                     LOG.error("gallery: re-embedding failed", ex);

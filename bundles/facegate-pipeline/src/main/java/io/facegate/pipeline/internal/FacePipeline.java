@@ -575,6 +575,8 @@ public final class FacePipeline implements Pipeline {
                 if (!item.source().stopping) {
                     process(item);
                 }
+            } catch (VirtualMachineError e) {
+                throw e; // out of memory or a broken JVM: the process must end (-XX:+ExitOnOutOfMemoryError)
             } catch (RuntimeException | Error e) {
                 LOG.error("unexpected failure processing {}", describe(item.frame()), e);
             } finally {
@@ -754,7 +756,9 @@ public final class FacePipeline implements Pipeline {
                     Duration.ofNanos(t2 - t1), EMBED, Duration.ofNanos(t3 - t2), MATCH, Duration.ofNanos(t4 - t3));
             return new RecognitionEvent(frame.sourceId(), frame.sequence(), frame.timestamp(), frame.origin(),
                     model.id(), model.version(), result, timings);
-        } catch (RuntimeException | Error e) {
+        } catch (VirtualMachineError e) {
+            throw e; // never a failed frame: the process must end
+        } catch (RuntimeException | Error e) { // TensorFlow and image code throw linkage and assertion errors too
             throw new StageFailure(stage, e);
         }
     }
