@@ -39,7 +39,7 @@ class InstallServiceIT {
                 "--heap", "512m"));
         assertEquals(0, r.code(), r.out());
         String unit = Files.readString(root.resolve("etc/systemd/system/facegate.service"));
-        for (String line : List.of("User=facegate", "ExecStart=" + home + "/bin/karaf server", "Restart=on-failure",
+        for (String line : List.of("User=facegate", "ExecStart=" + home + "/bin/karaf daemon", "Restart=on-failure",
                 "WantedBy=multi-user.target", "Environment=\"EXTRA_JAVA_OPTS=-Xmx512m -XX:MaxDirectMemorySize=256m\"",
                 "ReadWritePaths=" + home + "/data " + home + "/etc " + home + "/instances", "ProtectSystem=strict",
                 "ProtectProc=invisible", "NoNewPrivileges=true")) {
