@@ -134,7 +134,9 @@ class FfmpegCameraTest {
                 "input", tmp.resolve("missing.mp4").toString(), "source_id", "broken", "ffmpeg_path",
                 FfmpegTools.require(), "reconnect_min_ms", 60_000L, "reconnect_max_ms", 60_000L)));
         long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
-        while (camera.source().status().state() != FfmpegCameraStatus.State.RECONNECTING
+        // the service properties follow the state from the supervisor thread: wait for both
+        while ((camera.source().status().state() != FfmpegCameraStatus.State.RECONNECTING
+                || !String.valueOf(registry.last().get("facegate.source.last_error")).contains("No such file"))
                 && System.nanoTime() < deadline) {
             Thread.sleep(20);
         }
