@@ -75,21 +75,8 @@ final class MqttRecorder implements AutoCloseable {
                 // publishes nothing
             }
         });
-        // Moquette 0.17 now and then drops a connection whose SUBSCRIBE follows its CONNACK at once (seen right
-        // after a broker restart): connect and subscribe again, a bounded number of times
-        for (int attempt = 1; ; attempt++) {
-            try {
-                if (!client.isConnected()) {
-                    client.connect(options);
-                }
-                client.subscribe(topicFilter, 1);
-                return;
-            } catch (MqttException e) {
-                if (attempt == 3 || client.isConnected()) {
-                    throw e;
-                }
-            }
-        }
+        client.connect(options);
+        client.subscribe(topicFilter, 1);
     }
 
     /**
