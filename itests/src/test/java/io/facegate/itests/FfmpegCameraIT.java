@@ -3,12 +3,15 @@ package io.facegate.itests;
 import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertTrue;
 
+import io.facegate.api.AlignedFace;
+import io.facegate.api.DetectedFace;
 import io.facegate.api.FaceAligner;
 import io.facegate.api.FaceDetector;
 import io.facegate.api.FrameSource;
 import io.facegate.api.Gallery;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Dictionary;
 import java.util.Hashtable;
 import java.util.List;
@@ -78,7 +81,12 @@ public class FfmpegCameraIT extends FacegateTestSupport {
 
     @Test
     public void eventsOfTheCameraThatSeesObamaNameHimWithThatCamerasSourceId() throws Exception {
-        Enrolment.obama(detector, aligner, gallery);
+        List<AlignedFace> crops = new ArrayList<>();
+        for (String photo : List.of("obama.jpg", "obama2.jpg")) {
+            List<DetectedFace> faces = detector.detect(Photos.read(photo));
+            crops.add(aligner.align(Photos.read(photo), faces.get(0), 112));
+        }
+        gallery.enroll("Obama", crops);
 
         Path dir = Files.createTempDirectory("ffmpeg-it");
         Configuration door;

@@ -4,10 +4,14 @@ import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertTrue;
 import static org.ops4j.pax.exam.karaf.options.KarafDistributionOption.editConfigurationFilePut;
 
+import io.facegate.api.AlignedFace;
+import io.facegate.api.DetectedFace;
 import io.facegate.api.FaceAligner;
 import io.facegate.api.FaceDetector;
 import io.facegate.api.Gallery;
 import io.facegate.api.Pipeline;
+import io.facegate.api.RgbImage;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
@@ -51,6 +55,18 @@ public class RecognitionOverMqttIT extends FacegateTestSupport {
         return List.of(editConfigurationFilePut("etc/io.facegate.mqtt.broker.cfg", "persistence", "true"));
     }
 
+    private void enrolObama() throws Exception {
+        List<AlignedFace> crops = new ArrayList<>();
+        for (String photo : List.of("obama.jpg", "obama2.jpg")) {
+            RgbImage image = Photos.read(photo);
+            List<DetectedFace> faces = detector.detect(image);
+            assertEquals(photo, 1, faces.size());
+            crops.add(aligner.align(image, faces.get(0), 112));
+        }
+        gallery.enroll("Obama", crops);
+        assertTrue(gallery.people().contains("Obama"));
+    }
+
     private static String eventOf(MqttRecorder events, String origin) throws InterruptedException {
         List<String> hits = events.await(m -> m.contains("\"origin\":\"" + origin + "\""), 1, 120, TimeUnit.SECONDS);
         assertEquals("one event for " + origin + " in " + events.messages(), 1, hits.size());
@@ -63,7 +79,7 @@ public class RecognitionOverMqttIT extends FacegateTestSupport {
 
     @Test
     public void subscriberHearsWhoIsInEachPhoto() throws Exception {
-        Enrolment.obama(detector, aligner, gallery);
+        enrolObama();
         try (MqttRecorder events = new MqttRecorder(EVENTS)) {
             Photos.drop("obama3.jpg", "obama3.jpg");
             Photos.drop("biden.jpg", "biden.jpg");
