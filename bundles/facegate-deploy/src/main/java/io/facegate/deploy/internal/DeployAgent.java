@@ -311,16 +311,16 @@ public final class DeployAgent implements Deployments {
         }
         if (m.kind() == Manifest.Kind.FEATURE) {
             Kars k = kars();
-            boolean deployed;
             try {
-                deployed = k != null && k.installed(m.name());
+                if (k == null || !k.installed(m.name())) {
+                    throw new OperationException(OperationException.NOT_FOUND, "no feature archive " + m.name()
+                            + " was deployed on this gateway");
+                }
+            } catch (OperationException e) {
+                throw e;
             } catch (Exception e) {
                 throw new OperationException(OperationException.UNAVAILABLE, "cannot list the feature archives: "
                         + e.getMessage());
-            }
-            if (!deployed) {
-                throw new OperationException(OperationException.NOT_FOUND, "no feature archive " + m.name()
-                        + " was deployed on this gateway");
             }
             return queueRemoval(jobId, envelope, m);
         }
@@ -735,7 +735,10 @@ public final class DeployAgent implements Deployments {
             outcome = reason + "; the rollback failed too: " + e.getMessage();
             LOG.error("deploy job {}: rollback of feature archive {} failed: {}", jobId, m.name(), e.toString());
         }
-        rolledBack(jobId, m, previous, outcome);
+        recordFailed(jobId, m);
+        ArtifactFiles.deletePrevious(previous);
+        transition(jobId, DeployJob.ROLLED_BACK, outcome);
+        LOG.warn("deploy job {}: {} rolled back: {}", jobId, m.name(), outcome);
     }
 
     /**
@@ -782,13 +785,8 @@ public final class DeployAgent implements Deployments {
             restoreRemoved(jobId, m, previous, "health_check: " + problem);
             return;
         }
-        removed(jobId, m, previous);
-    }
-
-    /** A removal passed its check: recorded, so the same uninstall is never taken twice. */
-    private void removed(String jobId, Manifest m, Path previous) {
         try {
-            ledger.record(m);
+            ledger.record(m); // the same uninstall is never taken twice
         } catch (VerificationException | IOException e) {
             LOG.error("deploy job {}: {} is removed, but the release could not be recorded: {}", jobId, m.name(),
                     e.toString());
@@ -820,7 +818,9 @@ public final class DeployAgent implements Deployments {
             if (problem != null) {
                 Files.copy(previous, named, StandardCopyOption.REPLACE_EXISTING);
                 k.install(named);
-                rolledBack(jobId, m, previous, "health_check: " + problem);
+                recordFailed(jobId, m);
+                ArtifactFiles.deletePrevious(previous);
+                transition(jobId, DeployJob.ROLLED_BACK, "health_check: " + problem);
                 return;
             }
             Files.deleteIfExists(named);
@@ -832,7 +832,14 @@ public final class DeployAgent implements Deployments {
             transition(jobId, DeployJob.FAILED, "uninstall: " + e.getMessage());
             return;
         }
-        removed(jobId, m, previous);
+        try {
+            ledger.record(m);
+        } catch (VerificationException | IOException e) {
+            LOG.error("deploy job {}: release of the removal not recorded: {}", jobId, e.toString());
+        }
+        ArtifactFiles.deletePrevious(previous);
+        files.removed(m.name());
+        transition(jobId, DeployJob.DONE, null);
     }
 
     private void restoreRemoved(String jobId, Manifest m, Path previous, String reason) {
@@ -844,7 +851,14 @@ public final class DeployAgent implements Deployments {
             outcome = reason + "; putting it back failed too: " + e.getMessage();
             LOG.error("deploy job {}: {} could not be put back: {}", jobId, m.name(), e.toString());
         }
-        rolledBack(jobId, m, previous, outcome);
+        try {
+            ledger.record(m);
+        } catch (VerificationException | IOException e) {
+            LOG.warn("deploy job {}: release not recorded: {}", jobId, e.toString());
+        }
+        ArtifactFiles.deletePrevious(previous);
+        transition(jobId, DeployJob.ROLLED_BACK, outcome);
+        LOG.warn("deploy job {}: removing {} was undone: {}", jobId, m.name(), outcome);
     }
 
     /** Restores the revision saved before the install, or removes a bundle that was new. */
@@ -858,14 +872,7 @@ public final class DeployAgent implements Deployments {
             outcome = reason + "; the rollback failed too: " + e.getMessage();
             LOG.error("deploy job {}: rollback failed: {}", jobId, e.toString());
         }
-        rolledBack(jobId, manifest(stored(jobId).envelope()), previous, outcome);
-    }
-
-    /**
-     * Ends a job whose change was undone: its release is recorded (never taken again) and its artifact not kept,
-     * the revision kept for the undo is deleted.
-     */
-    private void rolledBack(String jobId, Manifest m, Path previous, String outcome) {
+        Manifest m = manifest(stored(jobId).envelope());
         recordFailed(jobId, m);
         ArtifactFiles.deletePrevious(previous);
         transition(jobId, DeployJob.ROLLED_BACK, outcome);
