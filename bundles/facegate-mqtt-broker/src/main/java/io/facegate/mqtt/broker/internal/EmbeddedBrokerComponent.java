@@ -1,6 +1,7 @@
 package io.facegate.mqtt.broker.internal;
 
 import io.moquette.broker.Server;
+import io.moquette.broker.SessionLoops;
 import io.moquette.broker.config.MemoryConfig;
 import io.netty.handler.ssl.SslContext;
 import java.io.IOException;
@@ -8,6 +9,9 @@ import java.security.SecureRandom;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import org.osgi.framework.BundleContext;
 import org.osgi.service.component.annotations.Activate;
@@ -36,6 +40,8 @@ import org.slf4j.LoggerFactory;
 public final class EmbeddedBrokerComponent {
     static final String PID = "io.facegate.mqtt.broker";
     private static final Logger LOG = LoggerFactory.getLogger(EmbeddedBrokerComponent.class);
+    /** How often the session loops are checked, ms. */
+    static final long LOOP_WATCH_MS = 500;
 
     /**
      * Configuration of the embedded broker. Keys are spelled as in the {@code .cfg} file
@@ -145,6 +151,8 @@ public final class EmbeddedBrokerComponent {
 
     private final BrokerSettings settings;
     private final Server server;
+    /** Restarts a session loop that a throwing command ended (Moquette 0.17 never does). */
+    private final ScheduledExecutorService loopWatch;
 
     /**
      * Starts the broker; returns once it listens.
@@ -216,6 +224,15 @@ public final class EmbeddedBrokerComponent {
         }
         started.set(s);
         this.server = s;
+        SessionLoops loops = SessionLoops.of(s);
+        loopWatch = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "facegate-broker-loop-watch");
+            t.setDaemon(true);
+            return t;
+        });
+        loopWatch.scheduleWithFixedDelay(() -> loops.restartEnded(name -> LOG.error("MQTT broker: session loop {}"
+                + " ended on an error (logged before by Moquette); started it again, its clients are served again",
+                name)), LOOP_WATCH_MS, LOOP_WATCH_MS, TimeUnit.MILLISECONDS);
         LOG.info("MQTT broker listening on {}:{}, {} users ({})", settings.host(), ports(), authenticator.users(),
                 settings);
     }
@@ -238,6 +255,12 @@ public final class EmbeddedBrokerComponent {
     /** Stops the broker and frees its ports. */
     @Deactivate
     void deactivate() {
+        loopWatch.shutdownNow(); // first: stopping the broker ends its loops on purpose
+        try {
+            loopWatch.awaitTermination(5, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
         server.stopServer();
         LOG.info("MQTT broker on {}:{} stopped", settings.host(), ports());
     }
