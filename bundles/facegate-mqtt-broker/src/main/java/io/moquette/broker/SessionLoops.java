@@ -61,7 +61,8 @@ public final class SessionLoops {
         return n;
     }
 
-    private static <T> T field(Class<?> owner, Object target, String name, Class<T> type) {
+    /** @return a field of Moquette's internals, checked against the type this build was compiled for */
+    static <T> T field(Class<?> owner, Object target, String name, Class<T> type) {
         try {
             Field f = owner.getDeclaredField(name);
             f.setAccessible(true);
@@ -73,7 +74,7 @@ public final class SessionLoops {
             return type.cast(value);
         } catch (NoSuchFieldException | IllegalAccessException e) {
             throw new IllegalStateException("Moquette " + owner.getSimpleName() + " has no field " + name + " (" + e
-                    + "): this is not Moquette 0.17, whose session loops facegate knows how to restart", e);
+                    + "): this is not Moquette 0.17, whose internals facegate was compiled against", e);
         }
     }
 }

@@ -1,6 +1,5 @@
 package io.moquette.broker;
 
-import java.lang.reflect.Field;
 import java.util.function.Consumer;
 import java.util.function.Predicate;
 
@@ -25,8 +24,8 @@ public final class SessionWills {
      * @throws IllegalStateException if this Moquette version does not have the expected internals
      */
     public static SessionWills of(Server server) {
-        return new SessionWills(field(server, "dispatcher", PostOffice.class),
-                field(server, "sessions", SessionRegistry.class));
+        return new SessionWills(SessionLoops.field(Server.class, server, "dispatcher", PostOffice.class),
+                SessionLoops.field(Server.class, server, "sessions", SessionRegistry.class));
     }
 
     /**
@@ -51,21 +50,5 @@ public final class SessionWills {
             return clientId;
         });
         return result.isSuccess();
-    }
-
-    private static <T> T field(Server server, String name, Class<T> type) {
-        try {
-            Field f = Server.class.getDeclaredField(name);
-            f.setAccessible(true);
-            Object value = f.get(server);
-            if (!type.isInstance(value)) {
-                throw new IllegalStateException("Moquette Server." + name + " is " + value + ", not a " + type.getName()
-                        + ": the broker is not started, or this is not Moquette 0.17");
-            }
-            return type.cast(value);
-        } catch (NoSuchFieldException | IllegalAccessException e) {
-            throw new IllegalStateException("Moquette Server has no field " + name + " (" + e + "): this is not"
-                    + " Moquette 0.17, whose wills facegate knows how to check", e);
-        }
     }
 }
