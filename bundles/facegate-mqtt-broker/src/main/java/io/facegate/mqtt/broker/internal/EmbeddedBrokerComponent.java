@@ -209,10 +209,12 @@ public final class EmbeddedBrokerComponent {
         }
         AtomicReference<Server> started = new AtomicReference<>();
         Server s = new Server();
+        SessionLoops loops;
         try {
             s.startServer(new MemoryConfig(settings.moquetteProperties()),
                     List.of(new RetainedWillFix(started::get, policy, willGuard)), () -> ssl, authenticator, policy);
             willGuard.attach(s); // until then every login is refused
+            loops = SessionLoops.of(s);
         } catch (IOException | RuntimeException e) {
             try {
                 s.stopServer(); // startServer leaves its thread pools running when the bind fails
@@ -224,7 +226,6 @@ public final class EmbeddedBrokerComponent {
         }
         started.set(s);
         this.server = s;
-        SessionLoops loops = SessionLoops.of(s);
         loopWatch = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "facegate-broker-loop-watch");
             t.setDaemon(true);
