@@ -32,9 +32,7 @@ class SessionLoopsTest {
         Server server = new Server();
         server.startServer(new MemoryConfig(p));
         try {
-            java.lang.reflect.Field dispatcher = Server.class.getDeclaredField("dispatcher");
-            dispatcher.setAccessible(true);
-            PostOffice postOffice = (PostOffice) dispatcher.get(server);
+            PostOffice postOffice = SessionLoops.field(Server.class, server, "dispatcher", PostOffice.class);
             SessionLoops loops = SessionLoops.of(server);
             assertEquals(0, loops.restartEnded(n -> { }), "all loops run after the start");
 
@@ -60,5 +58,4 @@ class SessionLoopsTest {
             server.stopServer();
         }
     }
-
 }
